@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks of Osprey's hot paths and the load harness. */
+package io.osprey.bench;
