@@ -1,0 +1,2 @@
+/** Downstream bandwidth allocation across a subscriber's video tracks (layer choice, pausing). */
+package io.osprey.sfu.alloc;
