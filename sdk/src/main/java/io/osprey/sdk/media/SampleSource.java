@@ -1,0 +1,28 @@
+package io.osprey.sdk.media;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Where a published track's encoded samples come from: a file reader, a generator, or the
+ * caller's own encoder. Samples come with exact timestamps; the track paces them by those.
+ */
+public interface SampleSource extends Closeable {
+
+  /** The codec's MIME type, e.g. {@code video/VP8}, {@code audio/opus}. */
+  String mimeType();
+
+  /** The unit of the samples' timestamps. */
+  Timebase timebase();
+
+  /** The next sample, or {@code null} at the end. */
+  MediaSample next() throws IOException;
+
+  /** Starts again from the first sample (for looping), if the source can. */
+  default void rewind() throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rewind");
+  }
+
+  @Override
+  default void close() throws IOException {}
+}

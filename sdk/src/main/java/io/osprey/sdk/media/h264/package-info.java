@@ -1,0 +1,2 @@
+/** H.264 Annex-B byte streams, grouped into access units. */
+package io.osprey.sdk.media.h264;
