@@ -1,0 +1,2 @@
+/** LiveKit webhooks: signing (server side) and verification (receiver side), JWT with a body SHA-256. */
+package io.osprey.protocol.webhook;
