@@ -1,0 +1,191 @@
+package io.osprey.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.osprey.protocol.auth.KeyProvider;
+import io.osprey.protocol.auth.TokenVerifier;
+import io.osprey.protocol.webhook.WebhookSigner;
+import io.osprey.server.config.ConfigException;
+import io.osprey.server.config.ConfigLoader;
+import io.osprey.server.config.ServerConfig;
+import io.osprey.server.config.ServerOptions;
+import io.osprey.server.http.Authenticator;
+import io.osprey.server.http.HttpRouter;
+import io.osprey.server.http.HttpServer;
+import io.osprey.server.http.RtcEndpoint;
+import io.osprey.server.http.TwirpEndpoint;
+import io.osprey.server.metrics.Metrics;
+import io.osprey.server.room.RoomEvents;
+import io.osprey.server.room.RoomManager;
+import io.osprey.server.signal.ValidateEndpoint;
+import io.osprey.server.twirp.RoomService;
+import io.osprey.server.webhook.WebhookNotifier;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * The osprey-server and its one composition root: every part is built here by constructor from
+ * the {@link ServerConfig}; nothing else creates services or holds static state.
+ */
+public final class OspreyServer implements AutoCloseable {
+  /** The version reported to clients (JoinResponse.server_info.version). */
+  public static final String VERSION = "1.9.0-osprey.0.1.0";
+
+  private final ServerConfig config;
+  private final EventLoopGroup loops;
+  private final ScheduledExecutorService webhookThread;
+  private final Metrics metrics;
+  private final RoomManager rooms;
+  private final WebhookNotifier webhooks;
+  private final HttpServer http;
+
+  private OspreyServer(ServerConfig config, InstantSource clock) throws IOException, InterruptedException {
+    this.config = config;
+    boolean epoll = Epoll.isAvailable();
+    this.loops = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    this.metrics = new Metrics();
+    this.webhookThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "osprey-webhooks");
+      t.setDaemon(true);
+      return t;
+    });
+    KeyProvider keys = KeyProvider.of(config.keys());
+    ServerConfig.Webhook wh = config.webhook();
+    this.webhooks = new WebhookNotifier(
+        new WebhookNotifier.Settings(wh.urls(), wh.maxAge(), wh.maxDepth(), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofSeconds(10), new HashSet<>(wh.includeEvents()), new HashSet<>(wh.excludeEvents())),
+        new WebhookSigner(wh.apiKey(), wh.apiKey().isEmpty() ? "" : config.keys().get(wh.apiKey()), clock),
+        clock, webhookThread, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), metrics);
+    RoomEvents counting = new RoomEvents() {
+      @Override public void roomStarted(io.osprey.protocol.livekit.LivekitModels.Room r) { metrics.roomCount(roomsSize()); }
+      @Override public void roomFinished(io.osprey.protocol.livekit.LivekitModels.Room r) { metrics.roomCount(roomsSize()); }
+      @Override public void participantJoined(io.osprey.protocol.livekit.LivekitModels.Room r,
+          io.osprey.protocol.livekit.LivekitModels.ParticipantInfo p) { metrics.participantDelta(1); }
+      @Override public void participantLeft(io.osprey.protocol.livekit.LivekitModels.Room r,
+          io.osprey.protocol.livekit.LivekitModels.ParticipantInfo p) { metrics.participantDelta(-1); }
+    };
+    this.rooms = new RoomManager(config.room(), config.limits(), loops::next, RoomEvents.all(webhooks, counting), clock);
+    Authenticator auth = new Authenticator(new TokenVerifier(keys, clock));
+    TwirpEndpoint twirp = new TwirpEndpoint(Map.of("livekit.RoomService", new RoomService(rooms, clock)), auth, metrics);
+    RtcEndpoint rtc = new ValidateEndpoint(auth, rooms, config.room().autoCreate());
+    HttpRouter router = new HttpRouter(twirp, rtc, () -> true);
+    List<InetSocketAddress> addresses = (config.bindAddresses().isEmpty() ? List.of("0.0.0.0") : config.bindAddresses())
+        .stream().map(a -> new InetSocketAddress(a, config.port())).toList();
+    this.http = new HttpServer(loops, serverChannel, addresses, config.limits().maxApiRequestBodySize(), router);
+    loops.scheduleAtFixedRate(rooms::sweep, 1, 1, TimeUnit.SECONDS);
+    if (config.prometheusPort() > 0) {
+      metrics.serve(config.bindAddresses().isEmpty() ? "0.0.0.0" : config.bindAddresses().get(0), config.prometheusPort());
+    }
+  }
+
+  private int roomsSize() {
+    return rooms == null ? 0 : rooms.size();
+  }
+
+  /** Starts a server with {@code config}. */
+  public static OspreyServer start(ServerConfig config, InstantSource clock) throws IOException, InterruptedException {
+    return new OspreyServer(config, clock);
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Where HTTP listens (ports resolved). */
+  public List<InetSocketAddress> httpAddresses() {
+    return http.addresses();
+  }
+
+  public RoomManager rooms() {
+    return rooms;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public WebhookNotifier webhooks() {
+    return webhooks;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    rooms.closeAll();
+    webhooks.close();
+    metrics.close();
+    webhookThread.shutdownNow();
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  public static void main(String[] args) {
+    ServerOptions options = new ServerOptions();
+    CommandLine cli = new CommandLine(options);
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      System.err.println("osprey-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (cli.isUsageHelpRequested()) {
+      cli.usage(System.out);
+      return;
+    }
+    if (cli.isVersionHelpRequested()) {
+      cli.printVersionHelp(System.out);
+      return;
+    }
+    ConfigLoader.Loaded loaded;
+    try {
+      loaded = new ConfigLoader(System::getenv).load(options);
+    } catch (ConfigException e) {
+      System.err.println("osprey-server: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Logging.configure(loaded.config().logLevel());
+    Logger log = LoggerFactory.getLogger(OspreyServer.class);
+    loaded.warnings().forEach(log::warn);
+    try {
+      OspreyServer server = start(loaded.config(), InstantSource.system());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        log.info("shutting down");
+        server.close();
+      }, "osprey-shutdown"));
+      log.info("osprey-server {} listening on {} (rtc udp {}, tcp {}){}", VERSION, server.httpAddresses(),
+          loaded.config().rtc().udpPort(), loaded.config().rtc().tcpPort(),
+          loaded.config().development() ? " in development mode (API key devkey, secret secret)" : "");
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      System.err.println("osprey-server: cannot start: " + rootMessage(e));
+      System.exit(1);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

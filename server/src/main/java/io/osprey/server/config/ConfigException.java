@@ -1,0 +1,10 @@
+package io.osprey.server.config;
+
+/** A configuration that cannot be used; the message is one line naming the key and the problem. */
+public class ConfigException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public ConfigException(String message) {
+    super(message, null, false, false);
+  }
+}

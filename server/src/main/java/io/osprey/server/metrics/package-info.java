@@ -1,0 +1,2 @@
+/** Prometheus metrics with livekit-server's names. */
+package io.osprey.server.metrics;

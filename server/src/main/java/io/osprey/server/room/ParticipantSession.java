@@ -1,0 +1,25 @@
+package io.osprey.server.room;
+
+import io.osprey.protocol.livekit.LivekitModels.DataPacket;
+import io.osprey.protocol.livekit.LivekitModels.DisconnectReason;
+import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
+
+/**
+ * The seam between a room and one participant's connection (signalling WebSocket and media
+ * transport). The room calls it on its own loop; implementations hand work to the connection's
+ * loop and return at once.
+ */
+public interface ParticipantSession {
+
+  /** Sends a signal message to the participant. */
+  void send(SignalResponse message);
+
+  /** Delivers a data packet over the participant's data channel. */
+  default void sendData(DataPacket packet, boolean reliable) {}
+
+  /** Subscribes to or unsubscribes from tracks on the participant's behalf (RoomService). */
+  default void updateSubscriptions(java.util.Set<String> trackSids, boolean subscribe) {}
+
+  /** Tells the participant to leave (a LeaveRequest) and closes the connection. */
+  void close(DisconnectReason reason);
+}

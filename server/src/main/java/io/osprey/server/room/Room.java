@@ -1,0 +1,199 @@
+package io.osprey.server.room;
+
+import io.osprey.protocol.livekit.LivekitModels;
+import io.osprey.protocol.livekit.LivekitModels.DisconnectReason;
+import io.osprey.protocol.livekit.LivekitModels.ParticipantInfo;
+import io.osprey.protocol.livekit.LivekitRtc.ParticipantUpdate;
+import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * One room: its settings, its participants, and the lifecycle livekit-server gives it (closed
+ * after {@code empty_timeout} if nobody ever joins, after {@code departure_timeout} once the last
+ * participant has left). Every method runs on the room's own executor (one event loop, no locks);
+ * other threads read the immutable {@link #snapshot()}.
+ */
+public final class Room {
+  private final Executor loop;
+  private final RoomEvents events;
+  private final java.time.InstantSource clock;
+  private final Map<String, Participant> participants = new LinkedHashMap<>();
+  private LivekitModels.Room.Builder state;
+  private volatile LivekitModels.Room snapshot;
+  private Instant lastLeftAt;
+  private boolean everJoined;
+  private boolean closed;
+  private int versionTicks;
+
+  Room(LivekitModels.Room initial, Executor loop, RoomEvents events, java.time.InstantSource clock) {
+    this.state = initial.toBuilder();
+    this.loop = loop;
+    this.events = events;
+    this.clock = clock;
+    publish();
+  }
+
+  /** The executor that owns this room. */
+  public Executor loop() {
+    return loop;
+  }
+
+  /** The room as the RoomService reports it; safe from any thread. */
+  public LivekitModels.Room snapshot() {
+    return snapshot;
+  }
+
+  public String name() {
+    return snapshot.getName();
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  public Collection<Participant> participants() {
+    return participants.values();
+  }
+
+  public Optional<Participant> participant(String identity) {
+    return Optional.ofNullable(participants.get(identity));
+  }
+
+  /** Whether one more participant may join under {@code max_participants}. */
+  public boolean full() {
+    int max = state.getMaxParticipants();
+    return max > 0 && participants.size() >= max;
+  }
+
+  /**
+   * Adds a participant. One with the same identity is replaced and told DUPLICATE_IDENTITY.
+   * Others get a ParticipantUpdate; webhooks get participant_joined.
+   */
+  public void join(Participant p) {
+    Participant previous = participants.remove(p.identity());
+    if (previous != null) {
+      previous.session().close(DisconnectReason.DUPLICATE_IDENTITY);
+      events.participantLeft(snapshot, previous.info());
+    }
+    participants.put(p.identity(), p);
+    everJoined = true;
+    lastLeftAt = null;
+    publish();
+    events.participantJoined(snapshot, p.info());
+    broadcastParticipant(p.info(), p.sid());
+  }
+
+  /** Removes a participant (it left, or was removed), telling the others. */
+  public Optional<Participant> leave(String identity, Instant now) {
+    Participant p = participants.remove(identity);
+    if (p == null) {
+      return Optional.empty();
+    }
+    if (participants.isEmpty()) {
+      lastLeftAt = now;
+    }
+    publish();
+    ParticipantInfo gone = p.info().toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build();
+    events.participantLeft(snapshot, gone);
+    broadcastParticipant(gone, p.sid());
+    return Optional.of(p);
+  }
+
+  /** Changes the room's metadata and tells everyone (RoomUpdate). */
+  public LivekitModels.Room updateMetadata(String metadata) {
+    state.setMetadata(metadata);
+    publish();
+    broadcast(SignalResponse.newBuilder().setRoomUpdate(
+        io.osprey.protocol.livekit.LivekitRtc.RoomUpdate.newBuilder().setRoom(snapshot)).build(), null);
+    return snapshot;
+  }
+
+  /** Applies CreateRoom options to an existing room (CreateRoom is idempotent). */
+  public LivekitModels.Room reconfigure(int emptyTimeout, int departureTimeout, int maxParticipants, String metadata) {
+    if (emptyTimeout > 0) {
+      state.setEmptyTimeout(emptyTimeout);
+    }
+    if (departureTimeout > 0) {
+      state.setDepartureTimeout(departureTimeout);
+    }
+    if (maxParticipants > 0) {
+      state.setMaxParticipants(maxParticipants);
+    }
+    if (!metadata.isEmpty()) {
+      state.setMetadata(metadata);
+    }
+    publish();
+    return snapshot;
+  }
+
+  /** Sends a message to every participant but {@code exceptSid}. */
+  public void broadcast(SignalResponse message, String exceptSid) {
+    for (Participant p : participants.values()) {
+      if (!p.sid().equals(exceptSid)) {
+        p.session().send(message);
+      }
+    }
+  }
+
+  /** Tells the others about a participant's new state (hidden participants are not announced). */
+  public void broadcastParticipant(ParticipantInfo info, String exceptSid) {
+    if (info.getPermission().getHidden()) {
+      return;
+    }
+    broadcast(SignalResponse.newBuilder().setUpdate(ParticipantUpdate.newBuilder().addParticipants(info)).build(),
+        exceptSid);
+  }
+
+  /** Whether the room's timeouts say it should close at {@code now}. */
+  public boolean expired(Instant now) {
+    if (!participants.isEmpty() || closed) {
+      return false;
+    }
+    if (!everJoined) {
+      Instant created = Instant.ofEpochMilli(state.getCreationTimeMs());
+      return !now.isBefore(created.plusSeconds(state.getEmptyTimeout()));
+    }
+    return lastLeftAt != null && !now.isBefore(lastLeftAt.plusSeconds(state.getDepartureTimeout()));
+  }
+
+  /** Closes the room: every participant is told {@code reason} and removed. */
+  public void close(DisconnectReason reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Participant> all = new ArrayList<>(participants.values());
+    participants.clear();
+    for (Participant p : all) {
+      p.session().close(reason);
+      events.participantLeft(snapshot, p.info().toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build());
+    }
+    publish();
+    events.roomFinished(snapshot);
+  }
+
+  /** Recomputes the snapshot after a change. */
+  public void publish() {
+    int publishers = 0;
+    int visible = 0;
+    for (Participant p : participants.values()) {
+      if (!p.hidden()) {
+        visible++;
+      }
+      if (!p.tracks().isEmpty()) {
+        publishers++;
+      }
+    }
+    state.setNumParticipants(visible).setNumPublishers(publishers)
+        .setVersion(LivekitModels.TimedVersion.newBuilder().setUnixMicro(clock.millis() * 1000)
+            .setTicks(++versionTicks));
+    snapshot = state.build();
+  }
+}
