@@ -72,7 +72,8 @@ public final class HttpServer implements AutoCloseable {
       byte[] body = "request body too large".getBytes(StandardCharsets.UTF_8);
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           Unpooled.wrappedBuffer(body));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+          .set(HttpHeaderNames.CONNECTION, "close");
       ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
   }
