@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP listener on port 7880 (all bind addresses): codec, a body limit answered with livekit's
@@ -46,8 +47,21 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("router", router);
           }
         });
+    java.io.IOException firstFailure = null;
     for (InetSocketAddress a : addresses) {
-      channels.add(b.bind(a).sync().channel());
+      var future = b.bind(a).await();
+      if (future.isSuccess()) {
+        channels.add(future.channel());
+      } else {
+        // e.g. ::1 on a host without IPv6: serve on the addresses that work, as long as there is one
+        LoggerFactory.getLogger(HttpServer.class).warn("cannot listen on {}: {}", a, future.cause().getMessage());
+        if (firstFailure == null) {
+          firstFailure = new java.io.IOException("cannot listen on " + a + ": " + future.cause().getMessage());
+        }
+      }
+    }
+    if (channels.isEmpty() && firstFailure != null) {
+      throw new java.io.UncheckedIOException(firstFailure);
     }
   }
 
