@@ -1,0 +1,105 @@
+package io.osprey.transport.dtls;
+
+import java.io.IOException;
+import java.util.Hashtable;
+import java.util.Vector;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.ClientCertificateType;
+import org.bouncycastle.tls.DefaultTlsServer;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsCredentialedSigner;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsSRTPUtils;
+import org.bouncycastle.tls.UseSRTPData;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+
+/** The DTLS server: ECDHE-ECDSA only, client certificate required, use_srtp answered. */
+final class OspreyTlsServer extends DefaultTlsServer {
+  private final JcaTlsCrypto crypto;
+  private final DtlsCertificate certificate;
+  private final SrtpNegotiation srtp;
+  private final Runnable onComplete;
+  int chosenProfile = -1;
+  byte[] keyingMaterial;
+
+  OspreyTlsServer(JcaTlsCrypto crypto, DtlsCertificate certificate, SrtpNegotiation srtp, Runnable onComplete) {
+    super(crypto);
+    this.crypto = crypto;
+    this.certificate = certificate;
+    this.srtp = srtp;
+    this.onComplete = onComplete;
+  }
+
+  @Override
+  protected ProtocolVersion[] getSupportedVersions() {
+    return ProtocolVersion.DTLSv12.only();
+  }
+
+  @Override
+  protected int[] getSupportedCipherSuites() {
+    return new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA};
+  }
+
+  @Override
+  protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
+    return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
+        DtlsEndpoint.tlsCertificate(crypto, certificate), new SignatureAndHashAlgorithm(HashAlgorithm.sha256,
+        SignatureAlgorithm.ecdsa));
+  }
+
+  @Override
+  public CertificateRequest getCertificateRequest() {
+    Vector<SignatureAndHashAlgorithm> algorithms = new Vector<>();
+    algorithms.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+    algorithms.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha384, SignatureAlgorithm.ecdsa));
+    algorithms.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
+    return new CertificateRequest(new short[] {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign},
+        algorithms, null);
+  }
+
+  @Override
+  public void notifyClientCertificate(org.bouncycastle.tls.Certificate clientCertificate) throws IOException {
+    srtp.verify(clientCertificate);
+  }
+
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public void processClientExtensions(Hashtable clientExtensions) throws IOException {
+    super.processClientExtensions(clientExtensions);
+    UseSRTPData offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
+    if (offered == null || (chosenProfile = SrtpNegotiation.choose(offered.getProtectionProfiles())) < 0) {
+      throw new TlsFatalAlert(AlertDescription.handshake_failure);
+    }
+  }
+
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public Hashtable getServerExtensions() throws IOException {
+    Hashtable extensions = super.getServerExtensions();
+    if (extensions == null) {
+      extensions = new Hashtable();
+    }
+    TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {chosenProfile}, new byte[0]));
+    return extensions;
+  }
+
+  @Override
+  public int getHandshakeTimeoutMillis() {
+    return 30_000;
+  }
+
+  @Override
+  public void notifyHandshakeComplete() throws IOException {
+    super.notifyHandshakeComplete();
+    keyingMaterial = DtlsEndpoint.export(context, chosenProfile);
+    onComplete.run();
+  }
+}
