@@ -35,6 +35,9 @@ public record SessionDescription(List<SdpLine> sessionLines, List<MediaDescripti
       if (l.isEmpty()) {
         continue;
       }
+      if (l.indexOf('\r') >= 0) {
+        throw new SdpFormatException(number, "carriage return inside a line");
+      }
       if (l.length() < 2 || l.charAt(1) != '=' || l.charAt(0) < 'a' || l.charAt(0) > 'z') {
         throw new SdpFormatException(number, "not of the form <letter>=<value>");
       }

@@ -87,6 +87,9 @@ class SessionDescriptionTest {
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video 9\r\n")).hasMessageContaining("m= needs");
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video 70000 UDP 96\r\n")).hasMessageContaining("out of range");
     assertThatThrownBy(() -> SessionDescription.parse("")).isInstanceOf(SdpFormatException.class);
+    // found by fuzzing: a lone CR inside a line used to escape as IllegalArgumentException
+    assertThatThrownBy(() -> SessionDescription.parse("v=0\r\na=x\ry\r\n")).isInstanceOf(SdpFormatException.class)
+        .hasMessageContaining("carriage return");
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\n" + "a=x\r\n".repeat(20_000)))
         .hasMessageContaining("longer than");
   }
