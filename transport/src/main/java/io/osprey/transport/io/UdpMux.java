@@ -1,0 +1,159 @@
+package io.osprey.transport.io;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.osprey.transport.session.PeerOutput;
+import io.osprey.transport.session.PeerSession;
+import io.osprey.wire.demux.PacketKind;
+import io.osprey.wire.stun.StunFormatException;
+import io.osprey.wire.stun.StunMessage;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Many {@link PeerSession}s on one UDP port (LiveKit's 7882 mux): a STUN check is routed by the
+ * local ufrag in its USERNAME and teaches the mux the peer's address; every other datagram is
+ * routed by that address. All sessions of a mux live on its channel's event loop: inputs, timers
+ * and outputs are handled there, so sessions need no locks.
+ */
+public final class UdpMux implements AutoCloseable {
+  /** A registered session and what to do with its non-datagram outputs. */
+  private static final class Entry {
+    final PeerSession session;
+    final BiConsumer<PeerSession, PeerOutput> listener;
+    ScheduledFuture<?> timer;
+    long timerAt = Long.MAX_VALUE;
+
+    Entry(PeerSession session, BiConsumer<PeerSession, PeerOutput> listener) {
+      this.session = session;
+      this.listener = listener;
+    }
+  }
+
+  private final Channel channel;
+  private final Map<String, Entry> byUfrag = new HashMap<>();
+  private final Map<InetSocketAddress, Entry> byRemote = new HashMap<>();
+  private long unroutable;
+
+  /** Binds {@code address} (port 0 picks a free port) on a loop of {@code group}. */
+  public UdpMux(EventLoopGroup group, Class<? extends DatagramChannel> channelType, InetSocketAddress address)
+      throws InterruptedException {
+    this.channel = new Bootstrap().group(group).channel(channelType)
+        .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            receive(packet);
+          }
+        })
+        .bind(address).sync().channel();
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Registers a session (from any thread); its outputs other than datagrams go to {@code listener} on the loop. */
+  public void register(PeerSession session, BiConsumer<PeerSession, PeerOutput> listener) {
+    channel.eventLoop().execute(() -> byUfrag.put(session.localUfrag(), new Entry(session, listener)));
+  }
+
+  /** Runs {@code work} on the mux's loop (e.g. sending media into a session), then flushes the session. */
+  public void execute(PeerSession session, Runnable work) {
+    channel.eventLoop().execute(() -> {
+      work.run();
+      Entry e = byUfrag.get(session.localUfrag());
+      if (e != null) {
+        flush(e);
+      }
+    });
+  }
+
+  /** Datagrams that matched no session. */
+  public long unroutableCount() {
+    return unroutable;
+  }
+
+  private void receive(DatagramPacket packet) {
+    ByteBuf content = packet.content();
+    byte[] data = ByteBufUtil.getBytes(content);
+    InetSocketAddress remote = packet.sender();
+    Entry e = null;
+    if (PacketKind.of(data, 0, data.length) == PacketKind.STUN) {
+      try {
+        String user = StunMessage.parse(data, 0, data.length).username();
+        if (user != null) {
+          int colon = user.indexOf(':');
+          e = byUfrag.get(colon < 0 ? user : user.substring(0, colon));
+          if (e != null) {
+            byRemote.put(remote, e);
+          }
+        }
+      } catch (StunFormatException ignored) {
+        // malformed STUN: dropped below
+      }
+    }
+    if (e == null) {
+      e = byRemote.get(remote);
+    }
+    if (e == null) {
+      unroutable++;
+      return;
+    }
+    e.session.handleDatagram(localAddress(), remote, data, 0, data.length, System.nanoTime());
+    flush(e);
+  }
+
+  private void flush(Entry e) {
+    boolean wrote = false;
+    for (PeerOutput o; (o = e.session.poll()) != null; ) {
+      if (o instanceof PeerOutput.Transmit t) {
+        channel.write(new DatagramPacket(channel.alloc().buffer(t.data().length).writeBytes(t.data()), t.remote()));
+        wrote = true;
+      } else {
+        e.listener.accept(e.session, o);
+        if (o instanceof PeerOutput.Closed) {
+          byUfrag.remove(e.session.localUfrag());
+          byRemote.values().removeIf(x -> x == e);
+        }
+      }
+    }
+    if (wrote) {
+      channel.flush(); // several datagrams, one flush: sendmmsg where the transport batches
+    }
+    schedule(e);
+  }
+
+  private void schedule(Entry e) {
+    long deadline = e.session.nextDeadlineNanos();
+    if (deadline == Long.MAX_VALUE || deadline >= e.timerAt) {
+      return;
+    }
+    if (e.timer != null) {
+      e.timer.cancel(false);
+    }
+    e.timerAt = deadline;
+    long delay = Math.max(0, deadline - System.nanoTime());
+    e.timer = channel.eventLoop().schedule(() -> {
+      e.timerAt = Long.MAX_VALUE;
+      e.session.handleTimeout(System.nanoTime());
+      flush(e);
+    }, delay, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    channel.eventLoop().execute(() -> byUfrag.values().forEach(e -> e.session.close()));
+    channel.close().syncUninterruptibly();
+  }
+}

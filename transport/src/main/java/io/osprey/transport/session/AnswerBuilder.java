@@ -1,0 +1,101 @@
+package io.osprey.transport.session;
+
+import io.osprey.wire.sdp.MediaDescription;
+import io.osprey.wire.sdp.SdpLine;
+import io.osprey.wire.sdp.SessionDescription;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the server's answer to an offer (JSEP RFC 8829 §5.3): same media sections in the same
+ * order, ICE-lite with our credentials and host candidates, DTLS passive with our fingerprint, one
+ * codec per section from our preference, its rtcp-fb and the mid extension, and an SSRC + msid
+ * for sections we send on. Sections we cannot serve (data channels for now) are rejected (port 0).
+ */
+final class AnswerBuilder {
+  static final List<String> VIDEO_CODECS = List.of("VP8", "H264", "VP9", "AV1");
+  static final List<String> AUDIO_CODECS = List.of("opus");
+  static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
+
+  private AnswerBuilder() {}
+
+  /** One accepted media section: its mid, payload type and (if we send) our SSRC. */
+  record Accepted(String mid, String media, int payloadType, long ssrc) {}
+
+  static SessionDescription build(SessionDescription offer, String ufrag, String pwd, String fingerprint,
+      List<InetSocketAddress> candidates, Map<String, Accepted> accepted) {
+    List<SdpLine> session = new ArrayList<>();
+    session.add(new SdpLine('v', "0"));
+    session.add(new SdpLine('o', "osprey " + Math.abs(ufrag.hashCode()) + " 2 IN IP4 127.0.0.1"));
+    session.add(new SdpLine('s', "-"));
+    session.add(new SdpLine('t', "0 0"));
+    session.add(SdpLine.attribute("ice-lite", null));
+    List<String> bundle = new ArrayList<>();
+    for (Accepted a : accepted.values()) {
+      bundle.add(a.mid());
+    }
+    session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
+    session.add(SdpLine.attribute("msid-semantic", " WMS osprey"));
+    List<MediaDescription> media = new ArrayList<>();
+    for (MediaDescription m : offer.media()) {
+      String mid = m.mid().orElse("");
+      Accepted a = accepted.get(mid);
+      if (a == null) {
+        media.add(new MediaDescription(m.media(), 0, m.proto(), m.formats(), List.of(SdpLine.attribute("mid", mid))));
+        continue;
+      }
+      List<SdpLine> lines = new ArrayList<>();
+      lines.add(new SdpLine('c', "IN IP4 0.0.0.0"));
+      lines.add(SdpLine.attribute("ice-ufrag", ufrag));
+      lines.add(SdpLine.attribute("ice-pwd", pwd));
+      lines.add(SdpLine.attribute("fingerprint", "sha-256 " + fingerprint));
+      lines.add(SdpLine.attribute("setup", "passive"));
+      lines.add(SdpLine.attribute("mid", mid));
+      for (String extmap : m.attributes("extmap")) {
+        if (extmap != null && extmap.endsWith(MID_EXTENSION)) {
+          lines.add(SdpLine.attribute("extmap", extmap));
+        }
+      }
+      boolean send = a.ssrc() != 0;
+      String direction = switch (m.direction()) {
+        case "sendonly" -> "recvonly";
+        case "recvonly" -> "sendonly";
+        case "inactive" -> "inactive";
+        default -> send ? "sendrecv" : "recvonly";
+      };
+      lines.add(SdpLine.attribute(direction, null));
+      if (send) {
+        lines.add(SdpLine.attribute("msid", "osprey osprey-" + mid));
+      }
+      lines.add(SdpLine.attribute("rtcp-mux", null));
+      for (String rtpmap : m.attributes("rtpmap")) {
+        if (rtpmap.startsWith(a.payloadType() + " ")) {
+          lines.add(SdpLine.attribute("rtpmap", rtpmap));
+        }
+      }
+      for (String fb : m.attributes("rtcp-fb")) {
+        if (fb.startsWith(a.payloadType() + " ")) {
+          lines.add(SdpLine.attribute("rtcp-fb", fb));
+        }
+      }
+      for (String fmtp : m.attributes("fmtp")) {
+        if (fmtp.startsWith(a.payloadType() + " ")) {
+          lines.add(SdpLine.attribute("fmtp", fmtp));
+        }
+      }
+      if (send) {
+        lines.add(SdpLine.attribute("ssrc", a.ssrc() + " cname:osprey"));
+      }
+      int foundation = 1;
+      for (InetSocketAddress c : candidates) {
+        lines.add(SdpLine.attribute("candidate", (foundation++) + " 1 udp 2130706431 "
+            + c.getAddress().getHostAddress() + " " + c.getPort() + " typ host"));
+      }
+      lines.add(SdpLine.attribute("end-of-candidates", null));
+      media.add(new MediaDescription(m.media(), 9, m.proto(), List.of(Integer.toString(a.payloadType())), lines));
+    }
+    return new SessionDescription(session, media);
+  }
+}

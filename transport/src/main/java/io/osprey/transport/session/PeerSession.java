@@ -1,0 +1,284 @@
+package io.osprey.transport.session;
+
+import io.osprey.transport.dtls.DtlsCertificate;
+import io.osprey.transport.dtls.DtlsEndpoint;
+import io.osprey.transport.dtls.DtlsOutput;
+import io.osprey.transport.dtls.DtlsRole;
+import io.osprey.transport.dtls.DtlsSrtpKeys;
+import io.osprey.transport.ice.IceCredentials;
+import io.osprey.transport.ice.IceLiteAgent;
+import io.osprey.transport.ice.IceOutput;
+import io.osprey.transport.ice.IceState;
+import io.osprey.transport.srtp.SrtpException;
+import io.osprey.wire.demux.PacketKind;
+import io.osprey.wire.sdp.MediaDescription;
+import io.osprey.wire.sdp.SdpFormatException;
+import io.osprey.wire.sdp.SessionDescription;
+import io.osprey.wire.stun.StunFormatException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server side of one peer connection: answers the peer's offer as ICE-lite and DTLS server,
+ * then demultiplexes every datagram (RFC 7983): STUN to the ICE agent, DTLS records to the DTLS
+ * endpoint, SRTP and SRTCP to their contexts. Decrypted packets come out as {@link PeerOutput}s;
+ * {@link #sendRtp} encrypts and addresses packets to the selected ICE pair. Owned by one loop.
+ *
+ * <p>Data channels (SCTP over DTLS) are not negotiated yet: application sections are rejected.
+ */
+public final class PeerSession {
+  /** What the session needs to know about its host. */
+  public record Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection) {}
+
+  private final Config config;
+  private final IceLiteAgent ice;
+  private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
+  private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
+  private DtlsEndpoint dtls;
+  private DtlsSrtpKeys srtp;
+  private InetSocketAddress lastRemote;
+  private InetSocketAddress lastLocal;
+  private boolean closed;
+  private long srtpFailures;
+
+  public PeerSession(Config config) {
+    this.config = config;
+    this.ice = new IceLiteAgent(IceCredentials.random(), IceLiteAgent.Config.defaults());
+  }
+
+  /** The local ICE username fragment: the UDP mux routes STUN by it. */
+  public String localUfrag() {
+    return ice.localCredentials().ufrag();
+  }
+
+  /**
+   * Answers an offer: every audio/video section gets one codec from our preference and, where the
+   * peer can receive, an SSRC of ours. Starts DTLS (as server, waiting for the ClientHello).
+   */
+  public String handleOffer(String offerSdp, long nowNanos) throws SdpFormatException {
+    SessionDescription offer = SessionDescription.parse(offerSdp);
+    String fingerprint = null;
+    String hash = "sha-256";
+    SecureRandom random = new SecureRandom();
+    for (MediaDescription m : offer.media()) {
+      if (m.port() == 0 || m.mid().isEmpty()) {
+        continue;
+      }
+      String fp = offer.attribute(m, "fingerprint").orElse(null);
+      if (fingerprint == null && fp != null) {
+        String[] parts = fp.trim().split(" ", 2);
+        hash = parts[0];
+        fingerprint = parts.length > 1 ? parts[1] : "";
+      }
+      if (ice.localCredentials() != null && offer.attribute(m, "ice-ufrag").isPresent()) {
+        ice.setRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
+      }
+      List<String> codecs = switch (m.media()) {
+        case "video" -> AnswerBuilder.VIDEO_CODECS;
+        case "audio" -> AnswerBuilder.AUDIO_CODECS;
+        default -> List.of();
+      };
+      for (String codec : codecs) {
+        int pt = m.payloadType(codec);
+        if (pt >= 0) {
+          boolean peerReceives = !m.direction().equals("sendonly") && !m.direction().equals("inactive");
+          long ssrc = peerReceives ? (random.nextInt() & 0x7fffffffL) | 1 : 0;
+          accepted.put(m.mid().get(), new AnswerBuilder.Accepted(m.mid().get(), m.media(), pt, ssrc));
+          break;
+        }
+      }
+    }
+    if (fingerprint == null) {
+      throw new SdpFormatException(0, "offer has no a=fingerprint");
+    }
+    SessionDescription answer = AnswerBuilder.build(offer, ice.localCredentials().ufrag(),
+        ice.localCredentials().password(), config.certificate().fingerprint(), config.hostCandidates(), accepted);
+    dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), hash, fingerprint, DtlsEndpoint.Config.defaults());
+    dtls.start(nowNanos);
+    return answer.write();
+  }
+
+  /** Our SSRC for the section {@code mid}, or 0. */
+  public long ssrc(String mid) {
+    AnswerBuilder.Accepted a = accepted.get(mid);
+    return a == null ? 0 : a.ssrc();
+  }
+
+  /** A datagram arrived on {@code local} from {@code remote}. */
+  public void handleDatagram(InetSocketAddress local, InetSocketAddress remote, byte[] data, int off, int len,
+                             long nowNanos) {
+    if (closed) {
+      return;
+    }
+    switch (PacketKind.of(data, off, len)) {
+      case STUN -> {
+        try {
+          ice.handleStun(data, off, len, local, remote, nowNanos);
+        } catch (StunFormatException e) {
+          return; // not STUN after all: dropped
+        }
+        drainIce();
+      }
+      case DTLS -> {
+        if (dtls == null) {
+          return;
+        }
+        lastRemote = remote;
+        lastLocal = local;
+        dtls.handleDatagram(data, off, len, nowNanos);
+        drainDtls();
+      }
+      case RTP -> {
+        if (srtp == null) {
+          return;
+        }
+        byte[] copy = Arrays.copyOfRange(data, off, off + len);
+        try {
+          int n = srtp.inbound().unprotectRtp(copy, 0, copy.length);
+          outputs.add(new PeerOutput.RtpReceived(Arrays.copyOf(copy, n)));
+        } catch (SrtpException e) {
+          srtpFailures++;
+        }
+      }
+      case RTCP -> {
+        if (srtp == null) {
+          return;
+        }
+        byte[] copy = Arrays.copyOfRange(data, off, off + len);
+        try {
+          int n = srtp.inbound().unprotectRtcp(copy, 0, copy.length);
+          outputs.add(new PeerOutput.RtcpReceived(Arrays.copyOf(copy, n)));
+        } catch (SrtpException e) {
+          srtpFailures++;
+        }
+      }
+      default -> { }
+    }
+  }
+
+  public void handleTimeout(long nowNanos) {
+    if (closed) {
+      return;
+    }
+    ice.handleTimeout(nowNanos);
+    drainIce();
+    if (dtls != null && dtls.nextDeadlineNanos() <= nowNanos) {
+      dtls.handleTimeout(nowNanos);
+      drainDtls();
+    }
+  }
+
+  public long nextDeadlineNanos() {
+    long next = ice.nextDeadlineNanos();
+    return dtls == null ? next : Math.min(next, dtls.nextDeadlineNanos());
+  }
+
+  /**
+   * Encrypts an RTP packet (with room for the tag after {@code len}) and sends it on the selected
+   * pair. Returns false if the session is not connected yet.
+   */
+  public boolean sendRtp(byte[] packet, int off, int len) {
+    InetSocketAddress to = ice.selectedRemote();
+    if (srtp == null || to == null) {
+      return false;
+    }
+    try {
+      int n = srtp.outbound().protectRtp(packet, off, len);
+      outputs.add(new PeerOutput.Transmit(ice.selectedLocal(), to, Arrays.copyOfRange(packet, off, off + n)));
+      return true;
+    } catch (SrtpException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Encrypts a (compound) RTCP packet (with room for the SRTCP trailer after {@code len}) and
+   * sends it on the selected pair. Returns false if the session is not connected yet.
+   */
+  public boolean sendRtcp(byte[] packet, int off, int len) {
+    InetSocketAddress to = ice.selectedRemote();
+    if (srtp == null || to == null) {
+      return false;
+    }
+    try {
+      int n = srtp.outbound().protectRtcp(packet, off, len);
+      outputs.add(new PeerOutput.Transmit(ice.selectedLocal(), to, Arrays.copyOfRange(packet, off, off + n)));
+      return true;
+    } catch (SrtpException e) {
+      return false;
+    }
+  }
+
+  public PeerOutput poll() {
+    return outputs.poll();
+  }
+
+  public IceState iceState() {
+    return ice.state();
+  }
+
+  public boolean connected() {
+    return srtp != null;
+  }
+
+  public long srtpFailures() {
+    return srtpFailures;
+  }
+
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ice.close();
+    if (dtls != null) {
+      dtls.close();
+      drainDtls();
+    }
+    outputs.add(new PeerOutput.Closed("closed"));
+  }
+
+  private void drainIce() {
+    for (IceOutput o; (o = ice.poll()) != null; ) {
+      switch (o) {
+        case IceOutput.Transmit t -> outputs.add(new PeerOutput.Transmit(t.local(), t.remote(), t.data()));
+        case IceOutput.SelectedPair p -> { }
+        case IceOutput.StateChanged s -> {
+          if (s.state() == IceState.FAILED) {
+            outputs.add(new PeerOutput.Closed("ICE failed"));
+          }
+        }
+      }
+    }
+  }
+
+  private void drainDtls() {
+    for (DtlsOutput o; (o = dtls.poll()) != null; ) {
+      switch (o) {
+        case DtlsOutput.Transmit t -> {
+          InetSocketAddress to = ice.selectedRemote() != null ? ice.selectedRemote() : lastRemote;
+          InetSocketAddress from = ice.selectedLocal() != null ? ice.selectedLocal() : lastLocal;
+          if (to != null) {
+            outputs.add(new PeerOutput.Transmit(from, to, t.data()));
+          }
+        }
+        case DtlsOutput.Connected c -> {
+          srtp = DtlsSrtpKeys.of(c, DtlsRole.SERVER, config.replayProtection());
+          outputs.add(new PeerOutput.Connected(ice.selectedRemote()));
+        }
+        case DtlsOutput.ApplicationData a -> { } // SCTP: not negotiated yet
+        case DtlsOutput.Dropped d -> { }
+        case DtlsOutput.Closed c -> {
+          if (c.failed()) {
+            outputs.add(new PeerOutput.Closed(c.reason()));
+          }
+        }
+      }
+    }
+  }
+}
