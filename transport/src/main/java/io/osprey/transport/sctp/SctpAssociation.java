@@ -1,0 +1,537 @@
+package io.osprey.transport.sctp;
+
+import io.osprey.wire.sctp.SctpChunk;
+import io.osprey.wire.sctp.SctpChunks;
+import io.osprey.wire.sctp.SctpFormatException;
+import io.osprey.wire.sctp.SctpPacket;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One SCTP association (RFC 9260) carried over DTLS, as WebRTC uses it: single-homed, port 5000.
+ *
+ * <p>Either side may open it ({@link #connect}) and simultaneous INITs are tolerated (§5.2.1);
+ * the passive side keeps no state before a valid COOKIE ECHO (its cookie is HMAC'd, §5.1.3).
+ * Received DATA is acknowledged with a SACK per packet and delivered in TSN order, which keeps
+ * ordered streams ordered; a message is reassembled up to {@code maxMessageSize}, beyond which it
+ * is dropped with an event, and out-of-order chunks are held only up to the advertised window.
+ * Sent DATA is retransmitted on the T3 timer (RTO doubling from 1 s, §6.3) and on three missing
+ * reports (fast retransmit, §7.2.4), within a congestion window that starts at 4 MTUs, grows by
+ * what is acknowledged and halves on timeout. Sans-IO: packets and time in, outputs polled.
+ */
+public final class SctpAssociation {
+  /** Tuning. */
+  public record Config(int port, int advertisedWindow, int maxMessageSize, int mtu, Duration initialRto,
+                       Duration maxRto, int maxRetransmissions) {
+    public static Config defaults() {
+      return new Config(5000, 1 << 20, 256 * 1024, 1200, Duration.ofSeconds(1), Duration.ofSeconds(10), 10);
+    }
+  }
+
+  private enum State { CLOSED, COOKIE_WAIT, COOKIE_ECHOED, ESTABLISHED, SHUTDOWN_SENT, ENDED }
+
+  private static final class Outstanding {
+    final SctpChunks.Data data;
+    long sentAt;
+    int transmissions = 1;
+    int missReports;
+    boolean fastRetransmitted;
+
+    Outstanding(SctpChunks.Data data, long sentAt) {
+      this.data = data;
+      this.sentAt = sentAt;
+    }
+  }
+
+  private final Config config;
+  private final SplittableRandom random;
+  private final byte[] cookieKey = new byte[32];
+  private final ArrayDeque<SctpOutput> outputs = new ArrayDeque<>();
+  private State state = State.CLOSED;
+  private long myTag;
+  private long peerTag;
+  private long myNextTsn;
+  private long myInitialTsn;
+  private long peerCumExt; // highest TSN received in sequence, extended past 32-bit wraps
+  private long peerRwnd;
+  private byte[] cookie;
+  private long initSentAt;
+  private int initTransmissions;
+  // receive side
+  private final TreeMap<Long, SctpChunks.Data> pending = new TreeMap<>();
+  private int pendingBytes;
+  private final Map<Integer, ByteArrayOutputStream> fragments = new HashMap<>();
+  private final Map<Integer, Boolean> dropping = new HashMap<>();
+  // send side
+  private final TreeMap<Long, Outstanding> outstanding = new TreeMap<>();
+  private final ArrayDeque<SctpChunks.Data> queued = new ArrayDeque<>();
+  private final Map<Integer, Integer> nextSsn = new HashMap<>();
+  private int inFlightBytes;
+  private int cwnd;
+  private int ssthresh;
+  private long rtoNanos;
+
+  public SctpAssociation(Config config, SplittableRandom random) {
+    this.config = config;
+    this.random = random;
+    for (int i = 0; i < cookieKey.length; i++) {
+      cookieKey[i] = (byte) random.nextInt();
+    }
+    this.myTag = (random.nextLong() & 0xffffffffL) | 1;
+    this.myInitialTsn = random.nextLong() & 0xffffffffL;
+    this.myNextTsn = myInitialTsn;
+    this.cwnd = 4 * config.mtu();
+    this.ssthresh = config.advertisedWindow();
+    this.rtoNanos = config.initialRto().toNanos();
+  }
+
+  /** Opens the association (sends INIT); the other side may open at the same time. */
+  public void connect(long nowNanos) {
+    if (state != State.CLOSED) {
+      return;
+    }
+    state = State.COOKIE_WAIT;
+    initSentAt = nowNanos;
+    initTransmissions = 1;
+    transmit(0, List.of(init().chunk(SctpChunk.INIT)));
+  }
+
+  public boolean established() {
+    return state == State.ESTABLISHED;
+  }
+
+  /** Queues a message on a stream; it goes out as the window allows. */
+  public void send(int streamId, long ppid, byte[] payload, boolean ordered, long nowNanos) {
+    int maxPayload = config.mtu() - 12 - 16 - 28; // SCTP header, DATA header, DTLS record overhead
+    int ssn = ordered ? nextSsn.merge(streamId, 1, Integer::sum) - 1 : 0;
+    int pos = 0;
+    do {
+      int len = Math.min(maxPayload, payload.length - pos);
+      byte[] part = java.util.Arrays.copyOfRange(payload, pos, pos + len);
+      boolean first = pos == 0;
+      pos += len;
+      queued.add(new SctpChunks.Data(!ordered, first, pos >= payload.length, 0, streamId, ssn & 0xffff, ppid, part));
+    } while (pos < payload.length);
+    flushQueued(nowNanos);
+  }
+
+  /** Handles an SCTP packet (the plaintext of a DTLS record). */
+  public void handlePacket(byte[] data, int off, int len, long nowNanos) throws SctpFormatException {
+    if (state == State.ENDED) {
+      return;
+    }
+    SctpPacket packet = SctpPacket.parse(data, off, len);
+    boolean isInit = packet.chunks().get(0).type() == SctpChunk.INIT;
+    if (!isInit && packet.verificationTag() != myTag && packet.chunks().get(0).type() != SctpChunk.ABORT) {
+      return; // out of the blue, or for an older association (§8.5)
+    }
+    boolean gotData = false;
+    for (SctpChunk c : packet.chunks()) {
+      switch (c.type()) {
+        case SctpChunk.INIT -> onInit(SctpChunks.Init.of(c));
+        case SctpChunk.INIT_ACK -> onInitAck(SctpChunks.Init.of(c), nowNanos);
+        case SctpChunk.COOKIE_ECHO -> onCookieEcho(c.value(), nowNanos);
+        case SctpChunk.COOKIE_ACK -> {
+          if (state == State.COOKIE_ECHOED) {
+            establish();
+          }
+        }
+        case SctpChunk.DATA -> {
+          if (state == State.ESTABLISHED || state == State.SHUTDOWN_SENT) {
+            onData(SctpChunks.Data.of(c));
+            gotData = true;
+          }
+        }
+        case SctpChunk.SACK -> onSack(SctpChunks.Sack.of(c), nowNanos);
+        case SctpChunk.HEARTBEAT -> transmit(peerTag, List.of(new SctpChunk(SctpChunk.HEARTBEAT_ACK, 0, c.value())));
+        case SctpChunk.ABORT -> end("aborted by peer");
+        case SctpChunk.SHUTDOWN -> {
+          transmit(peerTag, List.of(new SctpChunk(SctpChunk.SHUTDOWN_ACK, 0, new byte[0])));
+        }
+        case SctpChunk.SHUTDOWN_ACK -> {
+          transmit(peerTag, List.of(new SctpChunk(SctpChunk.SHUTDOWN_COMPLETE, 0, new byte[0])));
+          end("shut down");
+        }
+        case SctpChunk.SHUTDOWN_COMPLETE -> end("shut down");
+        case SctpChunk.FORWARD_TSN -> onForwardTsn(SctpChunks.forwardTsn(c));
+        default -> {
+          if ((c.type() & 0x80) == 0) {
+            return; // upper bit 0: stop processing this packet (§3.2)
+          }
+        }
+      }
+    }
+    if (gotData) {
+      transmit(peerTag, List.of(sack()));
+    }
+  }
+
+  /** Retransmits what timed out. Call at {@link #nextDeadlineNanos()}. */
+  public void handleTimeout(long nowNanos) {
+    if (state == State.COOKIE_WAIT || state == State.COOKIE_ECHOED) {
+      if (nowNanos - initSentAt >= rtoNanos) {
+        if (++initTransmissions > config.maxRetransmissions()) {
+          end("handshake timed out");
+          return;
+        }
+        initSentAt = nowNanos;
+        rtoNanos = Math.min(rtoNanos * 2, config.maxRto().toNanos());
+        if (state == State.COOKIE_WAIT) {
+          transmit(0, List.of(init().chunk(SctpChunk.INIT)));
+        } else {
+          transmit(peerTag, List.of(new SctpChunk(SctpChunk.COOKIE_ECHO, 0, cookie)));
+        }
+      }
+      return;
+    }
+    if (outstanding.isEmpty()) {
+      return;
+    }
+    Outstanding oldest = outstanding.firstEntry().getValue();
+    if (nowNanos - oldest.sentAt < rtoNanos) {
+      return;
+    }
+    if (oldest.transmissions > config.maxRetransmissions()) {
+      end("peer unreachable: retransmission limit");
+      return;
+    }
+    ssthresh = Math.max(cwnd / 2, 4 * config.mtu());
+    cwnd = config.mtu();
+    rtoNanos = Math.min(rtoNanos * 2, config.maxRto().toNanos());
+    List<SctpChunk> again = new ArrayList<>();
+    int bytes = 0;
+    for (Outstanding o : outstanding.values()) {
+      if (bytes > 0 && bytes + o.data.payload().length > config.mtu()) {
+        break;
+      }
+      o.transmissions++;
+      o.sentAt = nowNanos;
+      again.add(o.data.chunk());
+      bytes += o.data.payload().length;
+    }
+    transmit(peerTag, again);
+  }
+
+  public long nextDeadlineNanos() {
+    if (state == State.COOKIE_WAIT || state == State.COOKIE_ECHOED) {
+      return initSentAt + rtoNanos;
+    }
+    if (outstanding.isEmpty() || state == State.ENDED) {
+      return Long.MAX_VALUE;
+    }
+    return outstanding.firstEntry().getValue().sentAt + rtoNanos;
+  }
+
+  /** Begins a graceful shutdown (§9.2). */
+  public void shutdown() {
+    if (state == State.ESTABLISHED) {
+      state = State.SHUTDOWN_SENT;
+      byte[] v = ByteBuffer.allocate(4).putInt((int) peerCumExt).array();
+      transmit(peerTag, List.of(new SctpChunk(SctpChunk.SHUTDOWN, 0, v)));
+    }
+  }
+
+  public SctpOutput poll() {
+    return outputs.poll();
+  }
+
+  /** Bytes sent and not yet acknowledged. */
+  public int inFlightBytes() {
+    return inFlightBytes;
+  }
+
+  /** Messages waiting for the window. */
+  public int queuedChunks() {
+    return queued.size();
+  }
+
+  // ---------------------------------------------------------------- handshake
+
+  private SctpChunks.Init init() {
+    return new SctpChunks.Init(myTag, config.advertisedWindow(), 65535, 65535, myInitialTsn, List.of(
+        new SctpChunks.Param(SctpChunks.PARAM_FORWARD_TSN_SUPPORTED, new byte[0])));
+  }
+
+  private void onInit(SctpChunks.Init init) {
+    // Stateless: everything needed to establish later travels in the cookie (§5.1.3).
+    ByteBuffer b = ByteBuffer.allocate(28);
+    b.putInt((int) init.initiateTag()).putInt((int) init.initialTsn()).putInt((int) init.advertisedWindow())
+        .putInt((int) myTag).putInt((int) myInitialTsn).putLong(System.nanoTime() / 1_000_000_000L);
+    byte[] body = b.array();
+    byte[] mac = hmac(body);
+    byte[] stateCookie = new byte[body.length + mac.length];
+    System.arraycopy(body, 0, stateCookie, 0, body.length);
+    System.arraycopy(mac, 0, stateCookie, body.length, mac.length);
+    List<SctpChunks.Param> params = new ArrayList<>(init().params());
+    params.add(new SctpChunks.Param(SctpChunks.PARAM_STATE_COOKIE, stateCookie));
+    SctpChunks.Init ack = new SctpChunks.Init(myTag, config.advertisedWindow(), 65535, 65535, myInitialTsn, params);
+    transmit(init.initiateTag(), List.of(ack.chunk(SctpChunk.INIT_ACK)));
+  }
+
+  private void onInitAck(SctpChunks.Init ack, long nowNanos) {
+    if (state != State.COOKIE_WAIT) {
+      return;
+    }
+    byte[] stateCookie = ack.param(SctpChunks.PARAM_STATE_COOKIE);
+    if (stateCookie == null) {
+      return;
+    }
+    peerTag = ack.initiateTag();
+    peerCumExt = ack.initialTsn() - 1;
+    peerRwnd = ack.advertisedWindow();
+    cookie = stateCookie;
+    state = State.COOKIE_ECHOED;
+    initSentAt = nowNanos;
+    transmit(peerTag, List.of(new SctpChunk(SctpChunk.COOKIE_ECHO, 0, cookie)));
+  }
+
+  private void onCookieEcho(byte[] echoed, long nowNanos) {
+    if (echoed.length != 28 + 32) {
+      return;
+    }
+    byte[] body = java.util.Arrays.copyOf(echoed, 28);
+    if (!MessageDigest.isEqual(hmac(body), java.util.Arrays.copyOfRange(echoed, 28, 60))) {
+      return; // forged or from another association
+    }
+    ByteBuffer b = ByteBuffer.wrap(body);
+    long theirTag = b.getInt() & 0xffffffffL;
+    long theirInitialTsn = b.getInt() & 0xffffffffL;
+    long theirRwnd = b.getInt() & 0xffffffffL;
+    long cookieMyTag = b.getInt() & 0xffffffffL;
+    if (cookieMyTag != myTag) {
+      return;
+    }
+    if (state != State.ESTABLISHED) {
+      peerTag = theirTag;
+      peerCumExt = theirInitialTsn - 1;
+      peerRwnd = theirRwnd;
+    }
+    transmit(peerTag, List.of(new SctpChunk(SctpChunk.COOKIE_ACK, 0, new byte[0])));
+    if (state != State.ESTABLISHED) {
+      establish();
+    }
+    flushQueued(nowNanos);
+  }
+
+  private void establish() {
+    state = State.ESTABLISHED;
+    rtoNanos = config.initialRto().toNanos();
+    outputs.add(new SctpOutput.Connected());
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  private void onData(SctpChunks.Data d) {
+    long offset = (d.tsn() - peerCumExt) & 0xffffffffL;
+    if (offset == 0 || offset > 0x7fffffffL) {
+      return; // duplicate (already delivered): the SACK will say so
+    }
+    long ext = peerCumExt + offset;
+    if (pending.containsKey(ext)) {
+      return;
+    }
+    if (offset > 1 && pendingBytes + d.payload().length > config.advertisedWindow()) {
+      return; // beyond our window: the peer retransmits once there is room
+    }
+    pending.put(ext, d);
+    pendingBytes += d.payload().length;
+    deliverInSequence();
+  }
+
+  private void deliverInSequence() {
+    while (!pending.isEmpty() && pending.firstKey() == peerCumExt + 1) {
+      SctpChunks.Data d = pending.pollFirstEntry().getValue();
+      pendingBytes -= d.payload().length;
+      peerCumExt++;
+      assemble(d);
+    }
+  }
+
+  private void assemble(SctpChunks.Data d) {
+    int stream = d.streamId();
+    if (d.beginning()) {
+      fragments.remove(stream);
+      dropping.remove(stream);
+    }
+    if (Boolean.TRUE.equals(dropping.get(stream))) {
+      if (d.ending()) {
+        dropping.remove(stream);
+      }
+      return;
+    }
+    ByteArrayOutputStream buf = fragments.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
+    if (buf.size() + d.payload().length > config.maxMessageSize()) {
+      fragments.remove(stream);
+      if (!d.ending()) {
+        dropping.put(stream, true);
+      }
+      outputs.add(new SctpOutput.MessageDropped(stream, "message larger than " + config.maxMessageSize() + " bytes"));
+      return;
+    }
+    buf.writeBytes(d.payload());
+    if (d.ending()) {
+      fragments.remove(stream);
+      outputs.add(new SctpOutput.Message(stream, d.ppid(), buf.toByteArray()));
+    }
+  }
+
+  private void onForwardTsn(long newCum) {
+    long advance = (newCum - peerCumExt) & 0xffffffffL;
+    if (advance == 0 || advance > 0x7fffffffL) {
+      return;
+    }
+    long target = peerCumExt + advance;
+    while (!pending.isEmpty() && pending.firstKey() <= target) {
+      pendingBytes -= pending.pollFirstEntry().getValue().payload().length;
+    }
+    peerCumExt = target;
+    fragments.clear();
+    deliverInSequence();
+  }
+
+  private SctpChunk sack() {
+    List<int[]> gaps = new ArrayList<>();
+    int start = -1;
+    int prev = -1;
+    for (long key : pending.keySet()) {
+      int k = (int) Math.min(key - peerCumExt, 0xffff);
+      if (start < 0) {
+        start = k;
+      } else if (k != prev + 1) {
+        gaps.add(new int[] {start, prev});
+        start = k;
+      }
+      prev = k;
+    }
+    if (start >= 0) {
+      gaps.add(new int[] {start, prev});
+    }
+    long window = Math.max(0, config.advertisedWindow() - pendingBytes);
+    return new SctpChunks.Sack(peerCumExt & 0xffffffffL, window, gaps.size() > 64 ? gaps.subList(0, 64) : gaps, List.of()).chunk();
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private void onSack(SctpChunks.Sack sack, long nowNanos) {
+    peerRwnd = sack.advertisedWindow();
+    int acked = 0;
+    Iterator<Map.Entry<Long, Outstanding>> it = outstanding.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, Outstanding> e = it.next();
+      long tsn = e.getKey();
+      if (serialLessOrEqual(tsn, sack.cumulativeTsnAck()) || inGap(tsn, sack)) {
+        acked += e.getValue().data.payload().length;
+        it.remove();
+      }
+    }
+    if (acked > 0) {
+      inFlightBytes -= acked;
+      cwnd += cwnd < ssthresh ? Math.min(acked, config.mtu()) : config.mtu() * acked / Math.max(cwnd, 1);
+      rtoNanos = config.initialRto().toNanos();
+      for (Outstanding o : outstanding.values()) {
+        o.sentAt = nowNanos; // restart T3 for what remains (§6.3.2 R3)
+      }
+    }
+    if (!sack.gaps().isEmpty()) {
+      long highestAcked = (sack.cumulativeTsnAck() + sack.gaps().get(sack.gaps().size() - 1)[1]) & 0xffffffffL;
+      List<SctpChunk> fast = new ArrayList<>();
+      for (Map.Entry<Long, Outstanding> e : outstanding.entrySet()) {
+        if (serialLessOrEqual(e.getKey(), highestAcked) && ++e.getValue().missReports >= 3
+            && !e.getValue().fastRetransmitted) {
+          e.getValue().fastRetransmitted = true;
+          e.getValue().transmissions++;
+          e.getValue().sentAt = nowNanos;
+          fast.add(e.getValue().data.chunk());
+        }
+      }
+      if (!fast.isEmpty()) {
+        ssthresh = Math.max(cwnd / 2, 4 * config.mtu());
+        cwnd = ssthresh;
+        transmit(peerTag, fast);
+      }
+    }
+    flushQueued(nowNanos);
+  }
+
+  private static boolean inGap(long tsn, SctpChunks.Sack sack) {
+    long offset = (tsn - sack.cumulativeTsnAck()) & 0xffffffffL;
+    for (int[] g : sack.gaps()) {
+      if (offset >= g[0] && offset <= g[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void flushQueued(long nowNanos) {
+    if (state != State.ESTABLISHED) {
+      return;
+    }
+    List<SctpChunk> batch = new ArrayList<>();
+    int batchBytes = 0;
+    while (!queued.isEmpty()) {
+      SctpChunks.Data next = queued.peek();
+      int size = next.payload().length;
+      long window = Math.min(cwnd, peerRwnd);
+      if (inFlightBytes > 0 && inFlightBytes + size > window) {
+        break;
+      }
+      queued.poll();
+      SctpChunks.Data numbered = new SctpChunks.Data(next.unordered(), next.beginning(), next.ending(), myNextTsn,
+          next.streamId(), next.ssn(), next.ppid(), next.payload());
+      outstanding.put(myNextTsn, new Outstanding(numbered, nowNanos));
+      myNextTsn = (myNextTsn + 1) & 0xffffffffL;
+      inFlightBytes += size;
+      if (batchBytes + size + 16 > config.mtu() - 12 - 28 && !batch.isEmpty()) {
+        transmit(peerTag, batch);
+        batch = new ArrayList<>();
+        batchBytes = 0;
+      }
+      batch.add(numbered.chunk());
+      batchBytes += size + 16;
+    }
+    if (!batch.isEmpty()) {
+      transmit(peerTag, batch);
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private void transmit(long tag, List<SctpChunk> chunks) {
+    outputs.add(new SctpOutput.Transmit(new SctpPacket(config.port(), config.port(), tag, chunks).encode()));
+  }
+
+  private void end(String reason) {
+    if (state != State.ENDED) {
+      state = State.ENDED;
+      outputs.add(new SctpOutput.Closed(reason));
+    }
+  }
+
+  private byte[] hmac(byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(cookieKey, "HmacSHA256"));
+      return mac.doFinal(body);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean serialLessOrEqual(long a, long b) {
+    return ((b - a) & 0xffffffffL) < 0x80000000L;
+  }
+}

@@ -1,0 +1,221 @@
+package io.osprey.transport.sctp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.osprey.testkit.Datagram;
+import io.osprey.testkit.LinkConditions;
+import io.osprey.testkit.NetSim;
+import io.osprey.testkit.SimPeer;
+import io.osprey.testkit.VirtualTimeDriver;
+import io.osprey.wire.sctp.SctpFormatException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Two associations over a simulated network in virtual time (datagrams carry SCTP packets directly). */
+class SctpAssociationTest {
+  private static final long MS = 1_000_000;
+  private static final InetSocketAddress A = new InetSocketAddress("10.0.0.1", 5000);
+  private static final InetSocketAddress B = new InetSocketAddress("10.0.0.2", 5000);
+
+  /** Adapts an association (and optionally data channels) to the driver. */
+  static final class Peer implements SimPeer {
+    final SctpAssociation sctp;
+    final InetSocketAddress self;
+    final InetSocketAddress other;
+    final List<Datagram> out = new ArrayList<>();
+    final List<SctpOutput.Message> messages = new ArrayList<>();
+    final List<SctpOutput> events = new ArrayList<>();
+    DataChannels channels;
+    final List<DataChannels.Event> channelEvents = new ArrayList<>();
+    boolean connected;
+    long receivedBytes;
+    int malformed;
+
+    Peer(InetSocketAddress self, InetSocketAddress other, SctpAssociation.Config config, long seed) {
+      this.sctp = new SctpAssociation(config, new SplittableRandom(seed));
+      this.self = self;
+      this.other = other;
+    }
+
+    void drain(long now) {
+      for (SctpOutput o; (o = sctp.poll()) != null; ) {
+        switch (o) {
+          case SctpOutput.Transmit t -> out.add(new Datagram(self, other, t.packet()));
+          case SctpOutput.Connected c -> connected = true;
+          case SctpOutput.Message m -> {
+            receivedBytes += m.payload().length;
+            if (channels != null) {
+              channels.handleMessage(m, now);
+            } else {
+              messages.add(m);
+            }
+          }
+          default -> events.add(o);
+        }
+      }
+      if (channels != null) {
+        for (DataChannels.Event e; (e = channels.poll()) != null; ) {
+          channelEvents.add(e);
+        }
+        for (SctpOutput o; (o = sctp.poll()) != null; ) {
+          if (o instanceof SctpOutput.Transmit t) {
+            out.add(new Datagram(self, other, t.packet()));
+          }
+        }
+      }
+    }
+
+    @Override public List<InetSocketAddress> addresses() { return List.of(self); }
+    @Override public void handleDatagram(Datagram d, long now) {
+      try {
+        sctp.handlePacket(d.payload(), 0, d.payload().length, now);
+      } catch (SctpFormatException e) {
+        malformed++;
+      }
+    }
+    @Override public void handleTimeout(long now) { sctp.handleTimeout(now); }
+    @Override public List<Datagram> pollTransmits(long now) {
+      drain(now);
+      List<Datagram> copy = List.copyOf(out);
+      out.clear();
+      return copy;
+    }
+    @Override public long nextDeadlineNanos() { return sctp.nextDeadlineNanos(); }
+  }
+
+  private static VirtualTimeDriver driver(LinkConditions conditions, long seed, Peer... peers) {
+    VirtualTimeDriver d = new VirtualTimeDriver(new NetSim(seed, conditions), 0);
+    for (Peer p : peers) {
+      d.add(p);
+    }
+    return d;
+  }
+
+  @Test
+  void handshakesFromOneSideAndFromBothAtOnce() {
+    Peer a = new Peer(A, B, SctpAssociation.Config.defaults(), 1);
+    Peer b = new Peer(B, A, SctpAssociation.Config.defaults(), 2);
+    VirtualTimeDriver d = driver(LinkConditions.perfect().withDelay(10 * MS, 0), 1, a, b);
+    a.sctp.connect(0);
+    assertThat(d.runUntil(() -> a.connected && b.connected, 5_000 * MS)).isTrue();
+
+    Peer c = new Peer(A, B, SctpAssociation.Config.defaults(), 3);
+    Peer e = new Peer(B, A, SctpAssociation.Config.defaults(), 4);
+    VirtualTimeDriver d2 = driver(LinkConditions.perfect().withDelay(10 * MS, 0), 2, c, e);
+    c.sctp.connect(0);
+    e.sctp.connect(0);
+    assertThat(d2.runUntil(() -> c.connected && e.connected, 5_000 * MS)).isTrue();
+  }
+
+  @Test
+  void delivers10MegabytesReliablyAndInOrderThroughLossAndReordering() {
+    Peer a = new Peer(A, B, SctpAssociation.Config.defaults(), 5);
+    Peer b = new Peer(B, A, SctpAssociation.Config.defaults(), 6);
+    LinkConditions lossy = LinkConditions.perfect().withDelay(20 * MS, 5 * MS).withLoss(0.05).withReorder(0.05);
+    VirtualTimeDriver d = driver(lossy, 5, a, b);
+    a.sctp.connect(0);
+    assertThat(d.runUntil(() -> a.connected && b.connected, 10_000 * MS)).isTrue();
+
+    int messages = 640;
+    int size = 16 * 1024;
+    for (int i = 0; i < messages; i++) {
+      byte[] m = new byte[size];
+      m[0] = (byte) (i >> 8);
+      m[1] = (byte) i;
+      m[size - 1] = (byte) (i * 31);
+      a.sctp.send(1, 53, m, true, d.nowNanos());
+    }
+    d.flush();
+    assertThat(d.runUntil(() -> b.messages.size() == messages, 600_000 * MS)).as("delivered %d", b.messages.size()).isTrue();
+    for (int i = 0; i < messages; i++) {
+      byte[] m = b.messages.get(i).payload();
+      assertThat(m).hasSize(size);
+      assertThat(((m[0] & 0xff) << 8) | (m[1] & 0xff)).isEqualTo(i);
+      assertThat(m[size - 1]).isEqualTo((byte) (i * 31));
+    }
+    assertThat(d.net().droppedCount()).isPositive();
+  }
+
+  @Test
+  void fragmentsAndReassemblesAMegabyteMessage() {
+    SctpAssociation.Config big = new SctpAssociation.Config(5000, 1 << 21, 2 << 20, 1200, Duration.ofSeconds(1),
+        Duration.ofSeconds(10), 10);
+    Peer a = new Peer(A, B, big, 7);
+    Peer b = new Peer(B, A, big, 8);
+    VirtualTimeDriver d = driver(LinkConditions.perfect().withDelay(5 * MS, 0), 7, a, b);
+    a.sctp.connect(0);
+    d.runUntil(() -> a.connected && b.connected, 5_000 * MS);
+    byte[] m = new byte[1 << 20];
+    new SplittableRandom(9).nextBytes(m);
+    a.sctp.send(3, 53, m, true, d.nowNanos());
+    d.flush();
+    assertThat(d.runUntil(() -> b.messages.size() == 1, 60_000 * MS)).isTrue();
+    assertThat(b.messages.get(0).payload()).isEqualTo(m);
+    assertThat(b.messages.get(0).streamId()).isEqualTo(3);
+  }
+
+  @Test
+  void dropsAMessageOverTheBoundAndCarriesOn() {
+    SctpAssociation.Config small = new SctpAssociation.Config(5000, 1 << 20, 10_000, 1200, Duration.ofSeconds(1),
+        Duration.ofSeconds(10), 10);
+    Peer a = new Peer(A, B, SctpAssociation.Config.defaults(), 10);
+    Peer b = new Peer(B, A, small, 11);
+    VirtualTimeDriver d = driver(LinkConditions.perfect(), 10, a, b);
+    a.sctp.connect(0);
+    d.runUntil(() -> a.connected && b.connected, 5_000 * MS);
+    a.sctp.send(1, 53, new byte[50_000], true, d.nowNanos());
+    a.sctp.send(1, 51, "after".getBytes(), true, d.nowNanos());
+    d.flush();
+    d.runUntil(() -> !b.messages.isEmpty(), 10_000 * MS);
+    assertThat(b.events).anySatisfy(e -> assertThat(e).isInstanceOf(SctpOutput.MessageDropped.class));
+    assertThat(b.messages).singleElement().satisfies(m -> assertThat(new String(m.payload())).isEqualTo("after"));
+  }
+
+  @Test
+  void shutsDownGracefully() {
+    Peer a = new Peer(A, B, SctpAssociation.Config.defaults(), 12);
+    Peer b = new Peer(B, A, SctpAssociation.Config.defaults(), 13);
+    VirtualTimeDriver d = driver(LinkConditions.perfect(), 12, a, b);
+    a.sctp.connect(0);
+    d.runUntil(() -> a.connected && b.connected, 5_000 * MS);
+    a.sctp.shutdown();
+    d.flush();
+    d.runUntil(() -> a.events.stream().anyMatch(e -> e instanceof SctpOutput.Closed)
+        && b.events.stream().anyMatch(e -> e instanceof SctpOutput.Closed), 5_000 * MS);
+    assertThat(a.events).anySatisfy(e -> assertThat(e).isInstanceOf(SctpOutput.Closed.class));
+    assertThat(b.events).anySatisfy(e -> assertThat(e).isInstanceOf(SctpOutput.Closed.class));
+  }
+
+  @Test
+  void opensDataChannelsAndCarriesTextBinaryAndEmptyMessages() {
+    Peer client = new Peer(A, B, SctpAssociation.Config.defaults(), 14);
+    Peer server = new Peer(B, A, SctpAssociation.Config.defaults(), 15);
+    client.channels = new DataChannels(client.sctp, true);
+    server.channels = new DataChannels(server.sctp, false);
+    VirtualTimeDriver d = driver(LinkConditions.perfect().withDelay(10 * MS, 0), 14, client, server);
+    client.sctp.connect(0);
+    d.runUntil(() -> client.connected && server.connected, 5_000 * MS);
+
+    int stream = client.channels.open("_reliable", true, d.nowNanos());
+    assertThat(stream % 2).isZero();
+    d.flush();
+    d.runUntil(() -> !client.channelEvents.isEmpty() && !server.channelEvents.isEmpty(), 5_000 * MS);
+    assertThat(server.channelEvents.get(0)).isEqualTo(new DataChannels.Event.Opened(stream, "_reliable", true));
+    assertThat(client.channelEvents.get(0)).isEqualTo(new DataChannels.Event.Opened(stream, "_reliable", true));
+
+    client.channels.sendText(stream, "hello", d.nowNanos());
+    client.channels.sendBinary(stream, new byte[] {1, 2, 3}, d.nowNanos());
+    client.channels.sendText(stream, "", d.nowNanos());
+    d.flush();
+    d.runUntil(() -> server.channelEvents.size() == 4, 5_000 * MS);
+    List<DataChannels.Event> got = server.channelEvents.subList(1, 4);
+    assertThat(((DataChannels.Event.Received) got.get(0)).text()).isEqualTo("hello");
+    assertThat(((DataChannels.Event.Received) got.get(1)).data()).containsExactly(1, 2, 3);
+    assertThat(((DataChannels.Event.Received) got.get(1)).binary()).isTrue();
+    assertThat(((DataChannels.Event.Received) got.get(2)).data()).isEmpty();
+  }
+}
