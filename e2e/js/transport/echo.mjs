@@ -20,7 +20,7 @@ try {
   const deadline = Date.now() + 20000;
   while (Date.now() < deadline) {
     report = await page.evaluate(() => window.report());
-    if (report.framesDecoded > 5) break;
+    if (report.framesDecoded > 5 && report.dataEcho) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   report.logs = logs.slice(-10);

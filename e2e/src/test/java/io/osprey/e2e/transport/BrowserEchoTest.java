@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Headless Chromium's own RTCPeerConnection connects to Osprey's transport on loopback: ICE-lite,
- * DTLS, SRTP. The page sends its fake camera; the endpoint sends every VP8 packet straight back
- * under its own SSRC; the page must decode the echoed video.
+ * DTLS, SRTP, SCTP. The page sends its fake camera; the endpoint sends every VP8 packet straight
+ * back under its own SSRC and the page must decode the echoed video; the page's data channel
+ * message must come back over the same association.
  */
 class BrowserEchoTest {
 
@@ -64,6 +65,8 @@ class BrowserEchoTest {
         mux.register(session, (s, out) -> {
           switch (out) {
             case PeerOutput.Connected c -> connected.complete(true);
+            case PeerOutput.DataReceived d -> s.sendText(d.streamId(), d.binary() ? "binary" : new String(d.data(),
+                StandardCharsets.UTF_8), System.nanoTime());
             case PeerOutput.RtcpReceived r -> {
               // The page's receiver asks for key frames (PLI/FIR); ask the page's sender, as an SFU does.
               byte[] c = r.packet();
@@ -117,6 +120,7 @@ class BrowserEchoTest {
       assertThat(echoed.get()).isPositive();
       assertThat(report.get("packetsReceived").getNumberValue()).as("%s", report).isPositive();
       assertThat(report.get("framesDecoded").getNumberValue()).as("%s", report).isGreaterThan(0);
+      assertThat(report.get("dataEcho").getStringValue()).as("%s", report).isEqualTo("ping over sctp");
     } finally {
       http.stop(0);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -12,7 +12,8 @@ import java.util.Map;
  * Builds the server's answer to an offer (JSEP RFC 8829 §5.3): same media sections in the same
  * order, ICE-lite with our credentials and host candidates, DTLS passive with our fingerprint, one
  * codec per section from our preference, its rtcp-fb and the mid extension, and an SSRC + msid
- * for sections we send on. Sections we cannot serve (data channels for now) are rejected (port 0).
+ * for sections we send on, and SCTP port and message size for the data channel section. Sections we
+ * cannot serve are rejected (port 0).
  */
 final class AnswerBuilder {
   static final List<String> VIDEO_CODECS = List.of("VP8", "H264", "VP9", "AV1");
@@ -21,8 +22,12 @@ final class AnswerBuilder {
 
   private AnswerBuilder() {}
 
-  /** One accepted media section: its mid, payload type and (if we send) our SSRC. */
-  record Accepted(String mid, String media, int payloadType, long ssrc) {}
+  /** One accepted media section: its mid, payload type and (if we send) our SSRC; -1 payload type for data. */
+  record Accepted(String mid, String media, int payloadType, long ssrc) {
+    boolean data() {
+      return payloadType < 0;
+    }
+  }
 
   static SessionDescription build(SessionDescription offer, String ufrag, String pwd, String fingerprint,
       List<InetSocketAddress> candidates, Map<String, Accepted> accepted) {
@@ -53,6 +58,13 @@ final class AnswerBuilder {
       lines.add(SdpLine.attribute("fingerprint", "sha-256 " + fingerprint));
       lines.add(SdpLine.attribute("setup", "passive"));
       lines.add(SdpLine.attribute("mid", mid));
+      if (a.data()) {
+        lines.add(SdpLine.attribute("sctp-port", "5000"));
+        lines.add(SdpLine.attribute("max-message-size", "262144"));
+        addCandidates(lines, candidates);
+        media.add(new MediaDescription(m.media(), 9, m.proto(), m.formats(), lines));
+        continue;
+      }
       for (String extmap : m.attributes("extmap")) {
         if (extmap != null && extmap.endsWith(MID_EXTENSION)) {
           lines.add(SdpLine.attribute("extmap", extmap));
@@ -88,14 +100,18 @@ final class AnswerBuilder {
       if (send) {
         lines.add(SdpLine.attribute("ssrc", a.ssrc() + " cname:osprey"));
       }
-      int foundation = 1;
-      for (InetSocketAddress c : candidates) {
-        lines.add(SdpLine.attribute("candidate", (foundation++) + " 1 udp 2130706431 "
-            + c.getAddress().getHostAddress() + " " + c.getPort() + " typ host"));
-      }
-      lines.add(SdpLine.attribute("end-of-candidates", null));
+      addCandidates(lines, candidates);
       media.add(new MediaDescription(m.media(), 9, m.proto(), List.of(Integer.toString(a.payloadType())), lines));
     }
     return new SessionDescription(session, media);
+  }
+
+  private static void addCandidates(List<SdpLine> lines, List<InetSocketAddress> candidates) {
+    int foundation = 1;
+    for (InetSocketAddress c : candidates) {
+      lines.add(SdpLine.attribute("candidate", (foundation++) + " 1 udp 2130706431 "
+          + c.getAddress().getHostAddress() + " " + c.getPort() + " typ host"));
+    }
+    lines.add(SdpLine.attribute("end-of-candidates", null));
   }
 }

@@ -17,6 +17,12 @@ public sealed interface PeerOutput {
   /** A decrypted (compound) RTCP packet from the peer. */
   record RtcpReceived(byte[] packet) implements PeerOutput {}
 
+  /** A data channel opened (by the peer, or ours acknowledged). */
+  record DataChannelOpened(int streamId, String label) implements PeerOutput {}
+
+  /** A data channel message. */
+  record DataReceived(int streamId, String label, boolean binary, byte[] data) implements PeerOutput {}
+
   /** The session is over (ICE failed, DTLS failed or closed). */
   record Closed(String reason) implements PeerOutput {}
 }

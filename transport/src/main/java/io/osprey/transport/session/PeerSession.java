@@ -9,10 +9,14 @@ import io.osprey.transport.ice.IceCredentials;
 import io.osprey.transport.ice.IceLiteAgent;
 import io.osprey.transport.ice.IceOutput;
 import io.osprey.transport.ice.IceState;
+import io.osprey.transport.sctp.DataChannels;
+import io.osprey.transport.sctp.SctpAssociation;
+import io.osprey.transport.sctp.SctpOutput;
 import io.osprey.transport.srtp.SrtpException;
 import io.osprey.wire.demux.PacketKind;
 import io.osprey.wire.sdp.MediaDescription;
 import io.osprey.wire.sdp.SdpFormatException;
+import io.osprey.wire.sctp.SctpFormatException;
 import io.osprey.wire.sdp.SessionDescription;
 import io.osprey.wire.stun.StunFormatException;
 import java.net.InetSocketAddress;
@@ -29,7 +33,8 @@ import java.util.Map;
  * endpoint, SRTP and SRTCP to their contexts. Decrypted packets come out as {@link PeerOutput}s;
  * {@link #sendRtp} encrypts and addresses packets to the selected ICE pair. Owned by one loop.
  *
- * <p>Data channels (SCTP over DTLS) are not negotiated yet: application sections are rejected.
+ * <p>Data channels: the application section is accepted and the SCTP association (over DTLS
+ * application data) answers the peer's INIT; channel events come out as outputs.
  */
 public final class PeerSession {
   /** What the session needs to know about its host. */
@@ -40,10 +45,13 @@ public final class PeerSession {
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
   private DtlsEndpoint dtls;
+  private SctpAssociation sctp;
+  private DataChannels channels;
   private DtlsSrtpKeys srtp;
   private InetSocketAddress lastRemote;
   private InetSocketAddress lastLocal;
   private boolean closed;
+  private long lastInputNanos;
   private long srtpFailures;
 
   public PeerSession(Config config) {
@@ -77,6 +85,12 @@ public final class PeerSession {
       }
       if (ice.localCredentials() != null && offer.attribute(m, "ice-ufrag").isPresent()) {
         ice.setRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
+      }
+      if (m.media().equals("application") && m.proto().contains("SCTP")) {
+        accepted.put(m.mid().get(), new AnswerBuilder.Accepted(m.mid().get(), m.media(), -1, 0));
+        sctp = new SctpAssociation(SctpAssociation.Config.defaults(), new java.util.SplittableRandom(random.nextLong()));
+        channels = new DataChannels(sctp, false);
+        continue;
       }
       List<String> codecs = switch (m.media()) {
         case "video" -> AnswerBuilder.VIDEO_CODECS;
@@ -115,6 +129,7 @@ public final class PeerSession {
     if (closed) {
       return;
     }
+    lastInputNanos = nowNanos;
     switch (PacketKind.of(data, off, len)) {
       case STUN -> {
         try {
@@ -171,11 +186,18 @@ public final class PeerSession {
       dtls.handleTimeout(nowNanos);
       drainDtls();
     }
+    if (sctp != null && sctp.nextDeadlineNanos() <= nowNanos) {
+      sctp.handleTimeout(nowNanos);
+      drainSctp(nowNanos);
+    }
   }
 
   public long nextDeadlineNanos() {
     long next = ice.nextDeadlineNanos();
-    return dtls == null ? next : Math.min(next, dtls.nextDeadlineNanos());
+    if (dtls != null) {
+      next = Math.min(next, dtls.nextDeadlineNanos());
+    }
+    return sctp == null ? next : Math.min(next, sctp.nextDeadlineNanos());
   }
 
   /**
@@ -214,6 +236,32 @@ public final class PeerSession {
     }
   }
 
+  /** Sends text on a data channel (ordered as the channel is). */
+  public void sendText(int streamId, String text, long nowNanos) {
+    if (channels != null) {
+      channels.sendText(streamId, text, nowNanos);
+      drainSctp(nowNanos);
+    }
+  }
+
+  /** Sends binary data on a data channel. */
+  public void sendBinary(int streamId, byte[] data, long nowNanos) {
+    if (channels != null) {
+      channels.sendBinary(streamId, data, nowNanos);
+      drainSctp(nowNanos);
+    }
+  }
+
+  /** Opens a data channel from our side; {@link PeerOutput.DataChannelOpened} follows. */
+  public int openDataChannel(String label, boolean ordered, long nowNanos) {
+    if (channels == null) {
+      throw new IllegalStateException("the offer had no data channel section");
+    }
+    int stream = channels.open(label, ordered, nowNanos);
+    drainSctp(nowNanos);
+    return stream;
+  }
+
   public PeerOutput poll() {
     return outputs.poll();
   }
@@ -241,6 +289,47 @@ public final class PeerSession {
       drainDtls();
     }
     outputs.add(new PeerOutput.Closed("closed"));
+  }
+
+  private void drainSctp(long nowNanos) {
+    if (sctp == null) {
+      return;
+    }
+    for (SctpOutput o; (o = sctp.poll()) != null; ) {
+      switch (o) {
+        case SctpOutput.Transmit t -> {
+          if (dtls != null && dtls.connected()) {
+            try {
+              dtls.send(t.packet(), 0, t.packet().length);
+            } catch (java.io.IOException e) {
+              outputs.add(new PeerOutput.Closed("DTLS send failed: " + e.getMessage()));
+            }
+          }
+        }
+        case SctpOutput.Message m -> channels.handleMessage(m, nowNanos);
+        default -> { }
+      }
+    }
+    for (DataChannels.Event e; (e = channels.poll()) != null; ) {
+      switch (e) {
+        case DataChannels.Event.Opened op -> outputs.add(new PeerOutput.DataChannelOpened(op.streamId(), op.label()));
+        case DataChannels.Event.Received r -> outputs.add(new PeerOutput.DataReceived(r.streamId(), r.label(), r.binary(), r.data()));
+        case DataChannels.Event.Ignored ig -> { }
+      }
+    }
+    // channel events may have queued more SCTP (DCEP ACKs)
+    for (SctpOutput o; (o = sctp.poll()) != null; ) {
+      if (o instanceof SctpOutput.Transmit t && dtls != null && dtls.connected()) {
+        try {
+          dtls.send(t.packet(), 0, t.packet().length);
+        } catch (java.io.IOException ex) {
+          outputs.add(new PeerOutput.Closed("DTLS send failed: " + ex.getMessage()));
+        }
+      }
+    }
+    if (dtls != null) {
+      drainDtls(); // the DTLS records that carry what SCTP just sent
+    }
   }
 
   private void drainIce() {
@@ -271,7 +360,16 @@ public final class PeerSession {
           srtp = DtlsSrtpKeys.of(c, DtlsRole.SERVER, config.replayProtection());
           outputs.add(new PeerOutput.Connected(ice.selectedRemote()));
         }
-        case DtlsOutput.ApplicationData a -> { } // SCTP: not negotiated yet
+        case DtlsOutput.ApplicationData a -> {
+          if (sctp != null) {
+            try {
+              sctp.handlePacket(a.data(), 0, a.data().length, lastInputNanos);
+            } catch (SctpFormatException e) {
+              // a malformed SCTP packet is dropped; the association carries on
+            }
+            drainSctp(lastInputNanos);
+          }
+        }
         case DtlsOutput.Dropped d -> { }
         case DtlsOutput.Closed c -> {
           if (c.failed()) {
