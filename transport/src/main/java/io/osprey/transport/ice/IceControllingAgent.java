@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * carrying USE-CANDIDATE, then keeps consent (RFC 7675) with a check every ~5 s: no answer for
  * {@code disconnectedAfter} means DISCONNECTED, for {@code failedAfter} FAILED. Owned by one loop.
  */
-public final class IceControllingAgent {
+public final class IceControllingAgent implements IceAgent {
   /** Tuning; defaults after RFC 8445 §14 and RFC 7675. */
   public record Config(Duration pacing, Duration initialRto, int maxAttempts, Duration consentInterval,
                        Duration disconnectedAfter, Duration failedAfter) {
@@ -75,6 +75,7 @@ public final class IceControllingAgent {
     this.tieBreaker = random.nextLong();
   }
 
+  @Override
   public IceCredentials localCredentials() {
     return local;
   }
@@ -131,6 +132,7 @@ public final class IceControllingAgent {
   }
 
   /** Handles a STUN datagram (a response to our checks, or the peer's own check). */
+  @Override
   public void handleStun(byte[] data, int off, int len, InetSocketAddress localAddress, InetSocketAddress from,
                          long nowNanos) throws StunFormatException {
     StunMessage m = StunMessage.parse(data, off, len);
@@ -177,6 +179,7 @@ public final class IceControllingAgent {
   }
 
   /** Paces checks, retransmits, keeps consent. Call at {@link #nextDeadlineNanos()}. */
+  @Override
   public void handleTimeout(long nowNanos) {
     if (state == IceState.CLOSED || state == IceState.FAILED || remote == null) {
       return;
@@ -221,6 +224,7 @@ public final class IceControllingAgent {
     checkAllFailed();
   }
 
+  @Override
   public long nextDeadlineNanos() {
     if (state == IceState.CLOSED || state == IceState.FAILED || remote == null) {
       return Long.MAX_VALUE;
@@ -243,22 +247,27 @@ public final class IceControllingAgent {
     return next;
   }
 
+  @Override
   public IceOutput poll() {
     return outputs.poll();
   }
 
+  @Override
   public IceState state() {
     return state;
   }
 
+  @Override
   public InetSocketAddress selectedRemote() {
     return selected == null ? null : selected.remote;
   }
 
+  @Override
   public InetSocketAddress selectedLocal() {
     return selected == null ? null : selected.local;
   }
 
+  @Override
   public void close() {
     setState(IceState.CLOSED);
   }

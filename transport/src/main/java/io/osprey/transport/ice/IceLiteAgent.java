@@ -21,7 +21,7 @@ import java.util.ArrayDeque;
  * {@code disconnectedAfter} the state becomes DISCONNECTED, after {@code failedAfter} FAILED.
  * Owned by one loop; time is an argument.
  */
-public final class IceLiteAgent {
+public final class IceLiteAgent implements IceAgent {
   /** Timeouts; LiveKit uses 10 s to disconnected and 5 s more to failed. */
   public record Config(Duration disconnectedAfter, Duration failedAfter) {
     public static Config defaults() {
@@ -45,6 +45,7 @@ public final class IceLiteAgent {
     this.config = config;
   }
 
+  @Override
   public IceCredentials localCredentials() {
     return local;
   }
@@ -66,6 +67,7 @@ public final class IceLiteAgent {
    *
    * @throws StunFormatException if it is not a well-formed STUN message
    */
+  @Override
   public void handleStun(byte[] data, int off, int len, InetSocketAddress localAddress, InetSocketAddress remote,
                          long nowNanos) throws StunFormatException {
     StunMessage m = StunMessage.parse(data, off, len);
@@ -114,6 +116,7 @@ public final class IceLiteAgent {
   }
 
   /** Checks consent; call at {@link #nextDeadlineNanos()}. */
+  @Override
   public void handleTimeout(long nowNanos) {
     if (selectedRemote == null || state == IceState.CLOSED) {
       return;
@@ -127,6 +130,7 @@ public final class IceLiteAgent {
   }
 
   /** When consent should next be checked, or {@link Long#MAX_VALUE}. */
+  @Override
   public long nextDeadlineNanos() {
     if (selectedRemote == null || state == IceState.FAILED || state == IceState.CLOSED) {
       return Long.MAX_VALUE;
@@ -136,19 +140,23 @@ public final class IceLiteAgent {
   }
 
   /** The next output, or null. */
+  @Override
   public IceOutput poll() {
     return outputs.poll();
   }
 
+  @Override
   public IceState state() {
     return state;
   }
 
   /** Where application data should go, or null before nomination. */
+  @Override
   public InetSocketAddress selectedRemote() {
     return selectedRemote;
   }
 
+  @Override
   public InetSocketAddress selectedLocal() {
     return selectedLocal;
   }
@@ -161,6 +169,7 @@ public final class IceLiteAgent {
     return checksRejected;
   }
 
+  @Override
   public void close() {
     setState(IceState.CLOSED);
   }

@@ -5,6 +5,8 @@ import io.osprey.transport.dtls.DtlsEndpoint;
 import io.osprey.transport.dtls.DtlsOutput;
 import io.osprey.transport.dtls.DtlsRole;
 import io.osprey.transport.dtls.DtlsSrtpKeys;
+import io.osprey.transport.ice.IceAgent;
+import io.osprey.transport.ice.IceControllingAgent;
 import io.osprey.transport.ice.IceCredentials;
 import io.osprey.transport.ice.IceLiteAgent;
 import io.osprey.transport.ice.IceOutput;
@@ -37,11 +39,25 @@ import java.util.Map;
  * application data) answers the peer's INIT; channel events come out as outputs.
  */
 public final class PeerSession {
-  /** What the session needs to know about its host. */
-  public record Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection) {}
+  /**
+   * What the session needs to know about its host.
+   *
+   * @param client true for the client role (full controlling ICE, DTLS client, offers), false for
+   *               the server (ICE-lite, DTLS server, answers)
+   */
+  public record Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection,
+                       boolean client) {
+    /** The server role. */
+    public Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection) {
+      this(certificate, hostCandidates, replayProtection, false);
+    }
+  }
 
   private final Config config;
-  private final IceLiteAgent ice;
+  private final IceAgent ice;
+  private final IceLiteAgent lite;
+  private final IceControllingAgent controller;
+  private boolean dtlsStarted;
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
   private DtlsEndpoint dtls;
@@ -56,7 +72,70 @@ public final class PeerSession {
 
   public PeerSession(Config config) {
     this.config = config;
-    this.ice = new IceLiteAgent(IceCredentials.random(), IceLiteAgent.Config.defaults());
+    if (config.client()) {
+      this.lite = null;
+      this.controller = new IceControllingAgent(IceCredentials.random(), IceControllingAgent.Config.defaults(),
+          new java.util.SplittableRandom(new SecureRandom().nextLong()));
+      for (InetSocketAddress c : config.hostCandidates()) {
+        controller.addLocalCandidate(c, 2130706431L);
+      }
+      this.ice = controller;
+    } else {
+      this.controller = null;
+      this.lite = new IceLiteAgent(IceCredentials.random(), IceLiteAgent.Config.defaults());
+      this.ice = lite;
+    }
+  }
+
+  /**
+   * Client role: the offer, with a VP8 video section (if {@code video}) and a data channel section
+   * (if {@code dataChannel}).
+   */
+  public String createOffer(boolean video, boolean dataChannel) {
+    long ssrc = video ? (new SecureRandom().nextInt() & 0x7fffffffL) | 1 : 0;
+    if (video) {
+      accepted.put(OfferBuilder.VIDEO_MID, new AnswerBuilder.Accepted(OfferBuilder.VIDEO_MID, "video", OfferBuilder.VP8, ssrc));
+    }
+    if (dataChannel) {
+      accepted.put(OfferBuilder.DATA_MID, new AnswerBuilder.Accepted(OfferBuilder.DATA_MID, "application", -1, 0));
+      sctp = new SctpAssociation(SctpAssociation.Config.defaults(), new java.util.SplittableRandom(new SecureRandom().nextLong()));
+      channels = new DataChannels(sctp, true);
+    }
+    return OfferBuilder.build(ice.localCredentials().ufrag(), ice.localCredentials().password(),
+        config.certificate().fingerprint(), config.hostCandidates(), ssrc, dataChannel).write();
+  }
+
+  /** Client role: the server's answer; ICE checks start, DTLS follows once a pair is selected. */
+  public void handleAnswer(String answerSdp) throws SdpFormatException {
+    SessionDescription answer = SessionDescription.parse(answerSdp);
+    for (MediaDescription m : answer.media()) {
+      if (m.port() == 0) {
+        continue;
+      }
+      String ufrag = answer.attribute(m, "ice-ufrag").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-ufrag"));
+      String pwd = answer.attribute(m, "ice-pwd").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-pwd"));
+      String[] fp = answer.attribute(m, "fingerprint").orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint"))
+          .trim().split(" ", 2);
+      try {
+        controller.setRemoteCredentials(new IceCredentials(ufrag, pwd));
+      } catch (IllegalArgumentException e) {
+        throw new SdpFormatException(0, "answer ICE credentials too short");
+      }
+      for (String c : m.attributes("candidate")) {
+        String[] parts = c.split(" ");
+        if (parts.length >= 8 && parts[2].equalsIgnoreCase("udp")) {
+          try {
+            controller.addRemoteCandidate(new InetSocketAddress(parts[4], Integer.parseInt(parts[5])), Long.parseLong(parts[3]));
+          } catch (NumberFormatException e) {
+            throw new SdpFormatException(0, "bad candidate: " + c);
+          }
+        }
+      }
+      dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
+          DtlsEndpoint.Config.defaults());
+      return; // bundled: the first section's transport serves all
+    }
+    throw new SdpFormatException(0, "answer accepts no section");
   }
 
   /** The local ICE username fragment: the UDP mux routes STUN by it. */
@@ -83,8 +162,8 @@ public final class PeerSession {
         hash = parts[0];
         fingerprint = parts.length > 1 ? parts[1] : "";
       }
-      if (ice.localCredentials() != null && offer.attribute(m, "ice-ufrag").isPresent()) {
-        ice.setRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
+      if (lite != null && offer.attribute(m, "ice-ufrag").isPresent()) {
+        lite.setRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
       }
       if (m.media().equals("application") && m.proto().contains("SCTP")) {
         accepted.put(m.mid().get(), new AnswerBuilder.Accepted(m.mid().get(), m.media(), -1, 0));
@@ -181,6 +260,7 @@ public final class PeerSession {
       return;
     }
     ice.handleTimeout(nowNanos);
+    lastInputNanos = nowNanos;
     drainIce();
     if (dtls != null && dtls.nextDeadlineNanos() <= nowNanos) {
       dtls.handleTimeout(nowNanos);
@@ -336,7 +416,13 @@ public final class PeerSession {
     for (IceOutput o; (o = ice.poll()) != null; ) {
       switch (o) {
         case IceOutput.Transmit t -> outputs.add(new PeerOutput.Transmit(t.local(), t.remote(), t.data()));
-        case IceOutput.SelectedPair p -> { }
+        case IceOutput.SelectedPair p -> {
+          if (config.client() && dtls != null && !dtlsStarted) {
+            dtlsStarted = true;
+            dtls.start(lastInputNanos);
+            drainDtls();
+          }
+        }
         case IceOutput.StateChanged s -> {
           if (s.state() == IceState.FAILED) {
             outputs.add(new PeerOutput.Closed("ICE failed"));
@@ -357,8 +443,12 @@ public final class PeerSession {
           }
         }
         case DtlsOutput.Connected c -> {
-          srtp = DtlsSrtpKeys.of(c, DtlsRole.SERVER, config.replayProtection());
+          srtp = DtlsSrtpKeys.of(c, config.client() ? DtlsRole.CLIENT : DtlsRole.SERVER, config.replayProtection());
           outputs.add(new PeerOutput.Connected(ice.selectedRemote()));
+          if (config.client() && sctp != null) {
+            sctp.connect(lastInputNanos);
+            drainSctp(lastInputNanos);
+          }
         }
         case DtlsOutput.ApplicationData a -> {
           if (sctp != null) {

@@ -1,0 +1,68 @@
+package io.osprey.transport.session;
+
+import io.osprey.wire.sdp.MediaDescription;
+import io.osprey.wire.sdp.SdpLine;
+import io.osprey.wire.sdp.SessionDescription;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a client's offer (JSEP RFC 8829 §5.2): a VP8 video section (mid 0) and/or a data channel
+ * section (mid 1), bundled, DTLS actpass, our ICE credentials and host candidates.
+ */
+final class OfferBuilder {
+  static final int VP8 = 96;
+  static final String VIDEO_MID = "0";
+  static final String DATA_MID = "1";
+
+  private OfferBuilder() {}
+
+  static SessionDescription build(String ufrag, String pwd, String fingerprint, List<InetSocketAddress> candidates,
+                                  long videoSsrc, boolean data) {
+    List<SdpLine> session = new ArrayList<>(List.of(new SdpLine('v', "0"),
+        new SdpLine('o', "osprey " + Math.abs(ufrag.hashCode()) + " 2 IN IP4 127.0.0.1"), new SdpLine('s', "-"),
+        new SdpLine('t', "0 0")));
+    List<String> bundle = new ArrayList<>();
+    List<MediaDescription> media = new ArrayList<>();
+    if (videoSsrc != 0) {
+      bundle.add(VIDEO_MID);
+      List<SdpLine> l = common(ufrag, pwd, fingerprint, VIDEO_MID);
+      l.add(SdpLine.attribute("sendrecv", null));
+      l.add(SdpLine.attribute("msid", "osprey osprey-" + VIDEO_MID));
+      l.add(SdpLine.attribute("rtcp-mux", null));
+      l.add(SdpLine.attribute("rtpmap", VP8 + " VP8/90000"));
+      l.add(SdpLine.attribute("rtcp-fb", VP8 + " nack"));
+      l.add(SdpLine.attribute("rtcp-fb", VP8 + " nack pli"));
+      l.add(SdpLine.attribute("ssrc", videoSsrc + " cname:osprey"));
+      candidates(l, candidates);
+      media.add(new MediaDescription("video", 9, "UDP/TLS/RTP/SAVPF", List.of(Integer.toString(VP8)), l));
+    }
+    if (data) {
+      bundle.add(DATA_MID);
+      List<SdpLine> l = common(ufrag, pwd, fingerprint, DATA_MID);
+      l.add(SdpLine.attribute("sctp-port", "5000"));
+      l.add(SdpLine.attribute("max-message-size", "262144"));
+      candidates(l, candidates);
+      media.add(new MediaDescription("application", 9, "UDP/DTLS/SCTP", List.of("webrtc-datachannel"), l));
+    }
+    session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
+    session.add(SdpLine.attribute("msid-semantic", " WMS osprey"));
+    return new SessionDescription(session, media);
+  }
+
+  private static List<SdpLine> common(String ufrag, String pwd, String fingerprint, String mid) {
+    return new ArrayList<>(List.of(new SdpLine('c', "IN IP4 0.0.0.0"), SdpLine.attribute("ice-ufrag", ufrag),
+        SdpLine.attribute("ice-pwd", pwd), SdpLine.attribute("fingerprint", "sha-256 " + fingerprint),
+        SdpLine.attribute("setup", "actpass"), SdpLine.attribute("mid", mid)));
+  }
+
+  private static void candidates(List<SdpLine> lines, List<InetSocketAddress> candidates) {
+    int foundation = 1;
+    for (InetSocketAddress c : candidates) {
+      lines.add(SdpLine.attribute("candidate", (foundation++) + " 1 udp 2130706431 "
+          + c.getAddress().getHostAddress() + " " + c.getPort() + " typ host"));
+    }
+    lines.add(SdpLine.attribute("end-of-candidates", null));
+  }
+}
