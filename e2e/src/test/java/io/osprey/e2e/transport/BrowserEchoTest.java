@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Value;
 import com.sun.net.httpserver.HttpServer;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.osprey.e2e.NodeScripts;
 import io.osprey.protocol.json.ProtoJson;
 import io.osprey.transport.dtls.DtlsCertificate;
+import io.osprey.transport.io.NativeTransport;
 import io.osprey.transport.io.UdpMux;
 import io.osprey.transport.session.PeerOutput;
 import io.osprey.transport.session.PeerSession;
@@ -33,12 +31,13 @@ class BrowserEchoTest {
 
   @Test
   void chromiumDecodesItsOwnCameraEchoedThroughOsprey() throws Exception {
-    var group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    NativeTransport transport = NativeTransport.detect(); // epoll with recvmmsg on Linux
+    var group = transport.newGroup(1);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     AtomicInteger echoed = new AtomicInteger();
     AtomicInteger keyFrameRequests = new AtomicInteger();
     CompletableFuture<Boolean> connected = new CompletableFuture<>();
-    try (UdpMux mux = new UdpMux(group, NioDatagramChannel.class, new InetSocketAddress("127.0.0.1", 0))) {
+    try (UdpMux mux = new UdpMux(group, transport, new InetSocketAddress("127.0.0.1", 0))) {
       DtlsCertificate certificate = DtlsCertificate.generate();
       byte[] page = Files.readAllBytes(NodeScripts.jsDir().resolve("transport/echo.html"));
       http.createContext("/", exchange -> {

@@ -49,7 +49,21 @@ public final class UdpMux implements AutoCloseable {
   /** Binds {@code address} (port 0 picks a free port) on a loop of {@code group}. */
   public UdpMux(EventLoopGroup group, Class<? extends DatagramChannel> channelType, InetSocketAddress address)
       throws InterruptedException {
-    this.channel = new Bootstrap().group(group).channel(channelType)
+    this(group, channelType, address, null);
+  }
+
+  /** Binds with the host's native transport ({@code group} must come from the same {@link NativeTransport}). */
+  public UdpMux(EventLoopGroup group, NativeTransport transport, InetSocketAddress address) throws InterruptedException {
+    this(group, transport.datagramChannel(), address, transport);
+  }
+
+  private UdpMux(EventLoopGroup group, Class<? extends DatagramChannel> channelType, InetSocketAddress address,
+                 NativeTransport transport) throws InterruptedException {
+    Bootstrap bootstrap = new Bootstrap();
+    if (transport != null) {
+      transport.configure(bootstrap);
+    }
+    this.channel = bootstrap.group(group).channel(channelType)
         .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

@@ -1,0 +1,42 @@
+package io.osprey.transport.io;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+
+/**
+ * The socket implementation for this host: Linux epoll where the native library loads (with
+ * {@code recvmmsg} batching for UDP, and one flush per batch of writes so {@code sendmmsg} can
+ * batch too), NIO elsewhere. Event loop groups and channels must come from the same choice.
+ */
+public record NativeTransport(boolean epoll) {
+  /** Batch size for recvmmsg: datagrams read per system call. */
+  private static final int MAX_DATAGRAM = 1500;
+
+  /** epoll if available, else NIO. */
+  public static NativeTransport detect() {
+    return new NativeTransport(Epoll.isAvailable());
+  }
+
+  public EventLoopGroup newGroup(int threads) {
+    return new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  public Class<? extends DatagramChannel> datagramChannel() {
+    return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+  }
+
+  /** Applies the transport's UDP options to a bootstrap. */
+  void configure(Bootstrap b) {
+    if (epoll) {
+      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM); // enables recvmmsg
+    }
+  }
+}
