@@ -205,22 +205,13 @@ public final class DtlsEndpoint implements AutoCloseable {
     String failure = null;
     try {
       QueueTransport q = new QueueTransport();
-      DTLSTransport t;
-      SrtpProfile profile;
-      byte[] keys;
-      if (role == DtlsRole.SERVER) {
-        OspreyTlsServer server = new OspreyTlsServer(crypto, certificate, srtp, () -> {});
-        t = new DTLSServerProtocol().accept(server, q);
-        profile = SrtpProfile.fromId(server.chosenProfile);
-        keys = server.keyingMaterial;
-      } else {
-        OspreyTlsClient client = new OspreyTlsClient(crypto, certificate, srtp, () -> {});
-        t = new DTLSClientProtocol().connect(client, q);
-        profile = SrtpProfile.fromId(client.chosenProfile);
-        keys = client.keyingMaterial;
-      }
+      DtlsIdentity identity = new DtlsIdentity(crypto, certificate, srtp);
+      DTLSTransport t = role == DtlsRole.SERVER
+          ? new DTLSServerProtocol().accept(new OspreyTlsServer(identity), q)
+          : new DTLSClientProtocol().connect(new OspreyTlsClient(identity), q);
       transport = t;
-      outputs.add(new DtlsOutput.Connected(profile, keys, srtp.remoteFingerprint));
+      outputs.add(new DtlsOutput.Connected(SrtpProfile.fromId(identity.chosenProfile), identity.keyingMaterial,
+          srtp.remoteFingerprint));
       byte[] buf = new byte[t.getReceiveLimit()];
       int quickEmpty = 0;
       while (!isClosed()) {

@@ -6,35 +6,21 @@ import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /** The DTLS client: offers use_srtp, presents its certificate, checks the server's fingerprint. */
 final class OspreyTlsClient extends DefaultTlsClient {
-  private final JcaTlsCrypto crypto;
-  private final DtlsCertificate certificate;
-  private final SrtpNegotiation srtp;
-  private final Runnable onComplete;
-  int chosenProfile = -1;
-  byte[] keyingMaterial;
+  private final DtlsIdentity identity;
 
-  OspreyTlsClient(JcaTlsCrypto crypto, DtlsCertificate certificate, SrtpNegotiation srtp, Runnable onComplete) {
-    super(crypto);
-    this.crypto = crypto;
-    this.certificate = certificate;
-    this.srtp = srtp;
-    this.onComplete = onComplete;
+  OspreyTlsClient(DtlsIdentity identity) {
+    super(identity.crypto);
+    this.identity = identity;
   }
 
   @Override
@@ -68,7 +54,7 @@ final class OspreyTlsClient extends DefaultTlsClient {
         || SrtpNegotiation.choose(chosen.getProtectionProfiles()) < 0) {
       throw new TlsFatalAlert(AlertDescription.illegal_parameter);
     }
-    chosenProfile = chosen.getProtectionProfiles()[0];
+    identity.chosenProfile = chosen.getProtectionProfiles()[0];
   }
 
   @Override
@@ -76,14 +62,12 @@ final class OspreyTlsClient extends DefaultTlsClient {
     return new TlsAuthentication() {
       @Override
       public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-        srtp.verify(serverCertificate.getCertificate());
+        identity.srtp.verify(serverCertificate.getCertificate());
       }
 
       @Override
       public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
-            DtlsEndpoint.tlsCertificate(crypto, certificate),
-            new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        return identity.signer(context);
       }
     };
   }
@@ -96,7 +80,6 @@ final class OspreyTlsClient extends DefaultTlsClient {
   @Override
   public void notifyHandshakeComplete() throws IOException {
     super.notifyHandshakeComplete();
-    keyingMaterial = DtlsEndpoint.export(context, chosenProfile);
-    onComplete.run();
+    identity.complete(context);
   }
 }

@@ -16,25 +16,14 @@ import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /** The DTLS server: ECDHE-ECDSA only, client certificate required, use_srtp answered. */
 final class OspreyTlsServer extends DefaultTlsServer {
-  private final JcaTlsCrypto crypto;
-  private final DtlsCertificate certificate;
-  private final SrtpNegotiation srtp;
-  private final Runnable onComplete;
-  int chosenProfile = -1;
-  byte[] keyingMaterial;
+  private final DtlsIdentity identity;
 
-  OspreyTlsServer(JcaTlsCrypto crypto, DtlsCertificate certificate, SrtpNegotiation srtp, Runnable onComplete) {
-    super(crypto);
-    this.crypto = crypto;
-    this.certificate = certificate;
-    this.srtp = srtp;
-    this.onComplete = onComplete;
+  OspreyTlsServer(DtlsIdentity identity) {
+    super(identity.crypto);
+    this.identity = identity;
   }
 
   @Override
@@ -50,9 +39,7 @@ final class OspreyTlsServer extends DefaultTlsServer {
 
   @Override
   protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-    return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
-        DtlsEndpoint.tlsCertificate(crypto, certificate), new SignatureAndHashAlgorithm(HashAlgorithm.sha256,
-        SignatureAlgorithm.ecdsa));
+    return identity.signer(context);
   }
 
   @Override
@@ -67,7 +54,7 @@ final class OspreyTlsServer extends DefaultTlsServer {
 
   @Override
   public void notifyClientCertificate(org.bouncycastle.tls.Certificate clientCertificate) throws IOException {
-    srtp.verify(clientCertificate);
+    identity.srtp.verify(clientCertificate);
   }
 
   @Override
@@ -75,7 +62,7 @@ final class OspreyTlsServer extends DefaultTlsServer {
   public void processClientExtensions(Hashtable clientExtensions) throws IOException {
     super.processClientExtensions(clientExtensions);
     UseSRTPData offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
-    if (offered == null || (chosenProfile = SrtpNegotiation.choose(offered.getProtectionProfiles())) < 0) {
+    if (offered == null || (identity.chosenProfile = SrtpNegotiation.choose(offered.getProtectionProfiles())) < 0) {
       throw new TlsFatalAlert(AlertDescription.handshake_failure);
     }
   }
@@ -87,7 +74,7 @@ final class OspreyTlsServer extends DefaultTlsServer {
     if (extensions == null) {
       extensions = new Hashtable();
     }
-    TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {chosenProfile}, new byte[0]));
+    TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {identity.chosenProfile}, new byte[0]));
     return extensions;
   }
 
@@ -99,7 +86,6 @@ final class OspreyTlsServer extends DefaultTlsServer {
   @Override
   public void notifyHandshakeComplete() throws IOException {
     super.notifyHandshakeComplete();
-    keyingMaterial = DtlsEndpoint.export(context, chosenProfile);
-    onComplete.run();
+    identity.complete(context);
   }
 }

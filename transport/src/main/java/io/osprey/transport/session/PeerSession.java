@@ -375,6 +375,22 @@ public final class PeerSession {
     if (sctp == null) {
       return;
     }
+    sendSctpPackets(nowNanos);
+    for (DataChannels.Event e; (e = channels.poll()) != null; ) {
+      switch (e) {
+        case DataChannels.Event.Opened op -> outputs.add(new PeerOutput.DataChannelOpened(op.streamId(), op.label()));
+        case DataChannels.Event.Received r -> outputs.add(new PeerOutput.DataReceived(r.streamId(), r.label(), r.binary(), r.data()));
+        case DataChannels.Event.Ignored ig -> { }
+      }
+    }
+    sendSctpPackets(nowNanos); // channel events may have queued more (DCEP ACKs)
+    if (dtls != null) {
+      drainDtls(); // the DTLS records that carry what SCTP just sent
+    }
+  }
+
+  /** Hands SCTP's packets to DTLS and its messages to the data channels. */
+  private void sendSctpPackets(long nowNanos) {
     for (SctpOutput o; (o = sctp.poll()) != null; ) {
       switch (o) {
         case SctpOutput.Transmit t -> {
@@ -389,26 +405,6 @@ public final class PeerSession {
         case SctpOutput.Message m -> channels.handleMessage(m, nowNanos);
         default -> { }
       }
-    }
-    for (DataChannels.Event e; (e = channels.poll()) != null; ) {
-      switch (e) {
-        case DataChannels.Event.Opened op -> outputs.add(new PeerOutput.DataChannelOpened(op.streamId(), op.label()));
-        case DataChannels.Event.Received r -> outputs.add(new PeerOutput.DataReceived(r.streamId(), r.label(), r.binary(), r.data()));
-        case DataChannels.Event.Ignored ig -> { }
-      }
-    }
-    // channel events may have queued more SCTP (DCEP ACKs)
-    for (SctpOutput o; (o = sctp.poll()) != null; ) {
-      if (o instanceof SctpOutput.Transmit t && dtls != null && dtls.connected()) {
-        try {
-          dtls.send(t.packet(), 0, t.packet().length);
-        } catch (java.io.IOException ex) {
-          outputs.add(new PeerOutput.Closed("DTLS send failed: " + ex.getMessage()));
-        }
-      }
-    }
-    if (dtls != null) {
-      drainDtls(); // the DTLS records that carry what SCTP just sent
     }
   }
 
