@@ -1,6 +1,13 @@
 package io.osprey.transport.io;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -26,6 +33,10 @@ import java.util.function.BiConsumer;
  * local ufrag in its USERNAME and teaches the mux the peer's address; every other datagram is
  * routed by that address. All sessions of a mux live on its channel's event loop: inputs, timers
  * and outputs are handled there, so sessions need no locks.
+ *
+ * <p>ICE-TCP (RFC 6544, passive): {@link #listenTcp} accepts connections whose frames use RFC 4571
+ * framing (a 16-bit length before each STUN/DTLS/RTP packet); their connections are served on the
+ * same loop, and a session's transmits to a TCP peer go back over that peer's connection.
  */
 public final class UdpMux implements AutoCloseable {
   /** A registered session and what to do with its non-datagram outputs. */
@@ -44,6 +55,8 @@ public final class UdpMux implements AutoCloseable {
   private final Channel channel;
   private final Map<String, Entry> byUfrag = new HashMap<>();
   private final Map<InetSocketAddress, Entry> byRemote = new HashMap<>();
+  private final Map<InetSocketAddress, Channel> tcpPeers = new HashMap<>();
+  private Channel tcpServer;
   private long unroutable;
 
   /** Binds {@code address} (port 0 picks a free port) on a loop of {@code group}. */
@@ -98,10 +111,48 @@ public final class UdpMux implements AutoCloseable {
     return unroutable;
   }
 
+  /**
+   * Accepts ICE-TCP connections on {@code address} (LiveKit's 7881), RFC 4571 framed (frames are
+   * at most 65535 bytes by construction of the 16-bit length).
+   */
+  public InetSocketAddress listenTcp(Class<? extends ServerChannel> serverType, InetSocketAddress address)
+      throws InterruptedException {
+    tcpServer = new ServerBootstrap().group(channel.eventLoop(), channel.eventLoop()).channel(serverType)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline()
+                .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
+                .addLast(new LengthFieldPrepender(2))
+                .addLast(new SimpleChannelInboundHandler<ByteBuf>() {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+                    tcpPeers.put(remote, ctx.channel());
+                    receive(ByteBufUtil.getBytes(frame), remote, (InetSocketAddress) ctx.channel().localAddress());
+                  }
+
+                  @Override
+                  public void channelInactive(ChannelHandlerContext ctx) {
+                    tcpPeers.remove((InetSocketAddress) ctx.channel().remoteAddress());
+                  }
+
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close(); // an over-long or broken frame ends that connection only
+                  }
+                });
+          }
+        })
+        .bind(address).sync().channel();
+    return (InetSocketAddress) tcpServer.localAddress();
+  }
+
   private void receive(DatagramPacket packet) {
-    ByteBuf content = packet.content();
-    byte[] data = ByteBufUtil.getBytes(content);
-    InetSocketAddress remote = packet.sender();
+    receive(ByteBufUtil.getBytes(packet.content()), packet.sender(), localAddress());
+  }
+
+  private void receive(byte[] data, InetSocketAddress remote, InetSocketAddress local) {
     Entry e = null;
     if (PacketKind.of(data, 0, data.length) == PacketKind.STUN) {
       try {
@@ -124,7 +175,7 @@ public final class UdpMux implements AutoCloseable {
       unroutable++;
       return;
     }
-    e.session.handleDatagram(localAddress(), remote, data, 0, data.length, System.nanoTime());
+    e.session.handleDatagram(local, remote, data, 0, data.length, System.nanoTime());
     flush(e);
   }
 
@@ -132,8 +183,13 @@ public final class UdpMux implements AutoCloseable {
     boolean wrote = false;
     for (PeerOutput o; (o = e.session.poll()) != null; ) {
       if (o instanceof PeerOutput.Transmit t) {
-        channel.write(new DatagramPacket(channel.alloc().buffer(t.data().length).writeBytes(t.data()), t.remote()));
-        wrote = true;
+        Channel tcp = tcpPeers.get(t.remote());
+        if (tcp != null) {
+          tcp.writeAndFlush(Unpooled.wrappedBuffer(t.data()));
+        } else {
+          channel.write(new DatagramPacket(channel.alloc().buffer(t.data().length).writeBytes(t.data()), t.remote()));
+          wrote = true;
+        }
       } else {
         e.listener.accept(e.session, o);
         if (o instanceof PeerOutput.Closed) {
@@ -168,6 +224,9 @@ public final class UdpMux implements AutoCloseable {
   @Override
   public void close() {
     channel.eventLoop().execute(() -> byUfrag.values().forEach(e -> e.session.close()));
+    if (tcpServer != null) {
+      tcpServer.close().syncUninterruptibly();
+    }
     channel.close().syncUninterruptibly();
   }
 }

@@ -30,7 +30,7 @@ final class AnswerBuilder {
   }
 
   static SessionDescription build(SessionDescription offer, String ufrag, String pwd, String fingerprint,
-      List<InetSocketAddress> candidates, Map<String, Accepted> accepted) {
+      List<InetSocketAddress> candidates, List<InetSocketAddress> tcpCandidates, Map<String, Accepted> accepted) {
     List<SdpLine> session = new ArrayList<>();
     session.add(new SdpLine('v', "0"));
     session.add(new SdpLine('o', "osprey " + Math.abs(ufrag.hashCode()) + " 2 IN IP4 127.0.0.1"));
@@ -61,7 +61,7 @@ final class AnswerBuilder {
       if (a.data()) {
         lines.add(SdpLine.attribute("sctp-port", "5000"));
         lines.add(SdpLine.attribute("max-message-size", "262144"));
-        addCandidates(lines, candidates);
+        addCandidates(lines, candidates, tcpCandidates);
         media.add(new MediaDescription(m.media(), 9, m.proto(), m.formats(), lines));
         continue;
       }
@@ -100,17 +100,22 @@ final class AnswerBuilder {
       if (send) {
         lines.add(SdpLine.attribute("ssrc", a.ssrc() + " cname:osprey"));
       }
-      addCandidates(lines, candidates);
+      addCandidates(lines, candidates, tcpCandidates);
       media.add(new MediaDescription(m.media(), 9, m.proto(), List.of(Integer.toString(a.payloadType())), lines));
     }
     return new SessionDescription(session, media);
   }
 
-  private static void addCandidates(List<SdpLine> lines, List<InetSocketAddress> candidates) {
+  private static void addCandidates(List<SdpLine> lines, List<InetSocketAddress> candidates,
+                                    List<InetSocketAddress> tcpCandidates) {
     int foundation = 1;
     for (InetSocketAddress c : candidates) {
       lines.add(SdpLine.attribute("candidate", (foundation++) + " 1 udp 2130706431 "
           + c.getAddress().getHostAddress() + " " + c.getPort() + " typ host"));
+    }
+    for (InetSocketAddress c : tcpCandidates) { // RFC 6544 §4.5: passive, lower type preference than UDP
+      lines.add(SdpLine.attribute("candidate", (foundation++) + " 1 tcp 1518280447 "
+          + c.getAddress().getHostAddress() + " " + c.getPort() + " typ host tcptype passive"));
     }
     lines.add(SdpLine.attribute("end-of-candidates", null));
   }

@@ -46,10 +46,16 @@ public final class PeerSession {
    *               the server (ICE-lite, DTLS server, answers)
    */
   public record Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection,
-                       boolean client) {
-    /** The server role. */
+                       boolean client, List<InetSocketAddress> tcpCandidates) {
+    /** The server role, UDP only. */
     public Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection) {
-      this(certificate, hostCandidates, replayProtection, false);
+      this(certificate, hostCandidates, replayProtection, false, List.of());
+    }
+
+    /** Either role, UDP only. */
+    public Config(DtlsCertificate certificate, List<InetSocketAddress> hostCandidates, boolean replayProtection,
+                  boolean client) {
+      this(certificate, hostCandidates, replayProtection, client, List.of());
     }
   }
 
@@ -190,7 +196,8 @@ public final class PeerSession {
       throw new SdpFormatException(0, "offer has no a=fingerprint");
     }
     SessionDescription answer = AnswerBuilder.build(offer, ice.localCredentials().ufrag(),
-        ice.localCredentials().password(), config.certificate().fingerprint(), config.hostCandidates(), accepted);
+        ice.localCredentials().password(), config.certificate().fingerprint(), config.hostCandidates(),
+        config.tcpCandidates(), accepted);
     dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), hash, fingerprint, DtlsEndpoint.Config.defaults());
     dtls.start(nowNanos);
     return answer.write();
