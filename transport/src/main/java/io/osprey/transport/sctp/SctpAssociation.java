@@ -4,7 +4,6 @@ import io.osprey.wire.sctp.SctpChunk;
 import io.osprey.wire.sctp.SctpChunks;
 import io.osprey.wire.sctp.SctpFormatException;
 import io.osprey.wire.sctp.SctpPacket;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -65,16 +64,11 @@ public final class SctpAssociation {
   private long peerTag;
   private long myNextTsn;
   private long myInitialTsn;
-  private long peerCumExt; // highest TSN received in sequence, extended past 32-bit wraps
   private long peerRwnd;
   private byte[] cookie;
   private long initSentAt;
   private int initTransmissions;
-  // receive side
-  private final TreeMap<Long, SctpChunks.Data> pending = new TreeMap<>();
-  private int pendingBytes;
-  private final Map<Integer, ByteArrayOutputStream> fragments = new HashMap<>();
-  private final Map<Integer, Boolean> dropping = new HashMap<>();
+  private final SctpReceiveBuffer received;
   // send side
   private final TreeMap<Long, Outstanding> outstanding = new TreeMap<>();
   private final ArrayDeque<SctpChunks.Data> queued = new ArrayDeque<>();
@@ -96,6 +90,7 @@ public final class SctpAssociation {
     this.cwnd = 4 * config.mtu();
     this.ssthresh = config.advertisedWindow();
     this.rtoNanos = config.initialRto().toNanos();
+    this.received = new SctpReceiveBuffer(config.advertisedWindow(), config.maxMessageSize(), outputs::add);
   }
 
   /** Opens the association (sends INIT); the other side may open at the same time. */
@@ -151,7 +146,7 @@ public final class SctpAssociation {
         }
         case SctpChunk.DATA -> {
           if (state == State.ESTABLISHED || state == State.SHUTDOWN_SENT) {
-            onData(SctpChunks.Data.of(c));
+            received.handleData(SctpChunks.Data.of(c));
             gotData = true;
           }
         }
@@ -166,7 +161,7 @@ public final class SctpAssociation {
           end("shut down");
         }
         case SctpChunk.SHUTDOWN_COMPLETE -> end("shut down");
-        case SctpChunk.FORWARD_TSN -> onForwardTsn(SctpChunks.forwardTsn(c));
+        case SctpChunk.FORWARD_TSN -> received.handleForwardTsn(SctpChunks.forwardTsn(c));
         default -> {
           if ((c.type() & 0x80) == 0) {
             return; // upper bit 0: stop processing this packet (§3.2)
@@ -175,7 +170,7 @@ public final class SctpAssociation {
       }
     }
     if (gotData) {
-      transmit(peerTag, List.of(sack()));
+      transmit(peerTag, List.of(received.sack()));
     }
   }
 
@@ -239,7 +234,7 @@ public final class SctpAssociation {
   public void shutdown() {
     if (state == State.ESTABLISHED) {
       state = State.SHUTDOWN_SENT;
-      byte[] v = ByteBuffer.allocate(4).putInt((int) peerCumExt).array();
+      byte[] v = ByteBuffer.allocate(4).putInt((int) received.cumulativeTsn()).array();
       transmit(peerTag, List.of(new SctpChunk(SctpChunk.SHUTDOWN, 0, v)));
     }
   }
@@ -290,7 +285,7 @@ public final class SctpAssociation {
       return;
     }
     peerTag = ack.initiateTag();
-    peerCumExt = ack.initialTsn() - 1;
+    received.reset(ack.initialTsn());
     peerRwnd = ack.advertisedWindow();
     cookie = stateCookie;
     state = State.COOKIE_ECHOED;
@@ -316,7 +311,7 @@ public final class SctpAssociation {
     }
     if (state != State.ESTABLISHED) {
       peerTag = theirTag;
-      peerCumExt = theirInitialTsn - 1;
+      received.reset(theirInitialTsn);
       peerRwnd = theirRwnd;
     }
     transmit(peerTag, List.of(new SctpChunk(SctpChunk.COOKIE_ACK, 0, new byte[0])));
@@ -330,97 +325,6 @@ public final class SctpAssociation {
     state = State.ESTABLISHED;
     rtoNanos = config.initialRto().toNanos();
     outputs.add(new SctpOutput.Connected());
-  }
-
-  // ---------------------------------------------------------------- receiving
-
-  private void onData(SctpChunks.Data d) {
-    long offset = (d.tsn() - peerCumExt) & 0xffffffffL;
-    if (offset == 0 || offset > 0x7fffffffL) {
-      return; // duplicate (already delivered): the SACK will say so
-    }
-    long ext = peerCumExt + offset;
-    if (pending.containsKey(ext)) {
-      return;
-    }
-    if (offset > 1 && pendingBytes + d.payload().length > config.advertisedWindow()) {
-      return; // beyond our window: the peer retransmits once there is room
-    }
-    pending.put(ext, d);
-    pendingBytes += d.payload().length;
-    deliverInSequence();
-  }
-
-  private void deliverInSequence() {
-    while (!pending.isEmpty() && pending.firstKey() == peerCumExt + 1) {
-      SctpChunks.Data d = pending.pollFirstEntry().getValue();
-      pendingBytes -= d.payload().length;
-      peerCumExt++;
-      assemble(d);
-    }
-  }
-
-  private void assemble(SctpChunks.Data d) {
-    int stream = d.streamId();
-    if (d.beginning()) {
-      fragments.remove(stream);
-      dropping.remove(stream);
-    }
-    if (Boolean.TRUE.equals(dropping.get(stream))) {
-      if (d.ending()) {
-        dropping.remove(stream);
-      }
-      return;
-    }
-    ByteArrayOutputStream buf = fragments.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
-    if (buf.size() + d.payload().length > config.maxMessageSize()) {
-      fragments.remove(stream);
-      if (!d.ending()) {
-        dropping.put(stream, true);
-      }
-      outputs.add(new SctpOutput.MessageDropped(stream, "message larger than " + config.maxMessageSize() + " bytes"));
-      return;
-    }
-    buf.writeBytes(d.payload());
-    if (d.ending()) {
-      fragments.remove(stream);
-      outputs.add(new SctpOutput.Message(stream, d.ppid(), buf.toByteArray()));
-    }
-  }
-
-  private void onForwardTsn(long newCum) {
-    long advance = (newCum - peerCumExt) & 0xffffffffL;
-    if (advance == 0 || advance > 0x7fffffffL) {
-      return;
-    }
-    long target = peerCumExt + advance;
-    while (!pending.isEmpty() && pending.firstKey() <= target) {
-      pendingBytes -= pending.pollFirstEntry().getValue().payload().length;
-    }
-    peerCumExt = target;
-    fragments.clear();
-    deliverInSequence();
-  }
-
-  private SctpChunk sack() {
-    List<int[]> gaps = new ArrayList<>();
-    int start = -1;
-    int prev = -1;
-    for (long key : pending.keySet()) {
-      int k = (int) Math.min(key - peerCumExt, 0xffff);
-      if (start < 0) {
-        start = k;
-      } else if (k != prev + 1) {
-        gaps.add(new int[] {start, prev});
-        start = k;
-      }
-      prev = k;
-    }
-    if (start >= 0) {
-      gaps.add(new int[] {start, prev});
-    }
-    long window = Math.max(0, config.advertisedWindow() - pendingBytes);
-    return new SctpChunks.Sack(peerCumExt & 0xffffffffL, window, gaps.size() > 64 ? gaps.subList(0, 64) : gaps, List.of()).chunk();
   }
 
   // ---------------------------------------------------------------- sending

@@ -28,6 +28,7 @@ public record SessionDescription(List<SdpLine> sessionLines, List<MediaDescripti
     List<MediaDescription> media = new ArrayList<>();
     String[] mParts = null;
     List<SdpLine> mLines = null;
+    int mNumber = 0;
     int number = 0;
     for (String line : raw) {
       number++;
@@ -48,7 +49,7 @@ public record SessionDescription(List<SdpLine> sessionLines, List<MediaDescripti
       }
       if (type == 'm') {
         if (mParts != null) {
-          media.add(media(mParts, mLines, number));
+          media.add(media(mParts, mLines, mNumber));
         }
         if (media.size() >= MAX_MEDIA) {
           throw new SdpFormatException(number, "more than " + MAX_MEDIA + " media sections");
@@ -58,6 +59,7 @@ public record SessionDescription(List<SdpLine> sessionLines, List<MediaDescripti
           throw new SdpFormatException(number, "m= needs media, port, proto and formats");
         }
         mLines = new ArrayList<>();
+        mNumber = number;
       } else if (mParts == null) {
         session.add(new SdpLine(type, value));
       } else {
@@ -68,19 +70,20 @@ public record SessionDescription(List<SdpLine> sessionLines, List<MediaDescripti
       throw new SdpFormatException(1, "empty description");
     }
     if (mParts != null) {
-      media.add(media(mParts, mLines, number));
+      media.add(media(mParts, mLines, mNumber));
     }
     return new SessionDescription(session, media);
   }
 
   private static MediaDescription media(String[] parts, List<SdpLine> lines, int number) throws SdpFormatException {
-    int port;
-    try {
-      port = Integer.parseInt(parts[1].split("/")[0]);
-    } catch (NumberFormatException e) {
-      throw new SdpFormatException(number, "bad port '" + parts[1] + "'");
+    String portField = parts[1];
+    int slash = portField.indexOf('/');
+    String portText = slash < 0 ? portField : portField.substring(0, slash);
+    if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new SdpFormatException(number, "bad port '" + portField + "'");
     }
-    if (port < 0 || port > 65535) {
+    int port = Integer.parseInt(portText);
+    if (port > 65535) {
       throw new SdpFormatException(number, "port out of range: " + port);
     }
     List<String> formats = List.of(parts).subList(3, parts.length);

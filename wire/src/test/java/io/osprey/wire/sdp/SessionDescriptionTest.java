@@ -87,6 +87,11 @@ class SessionDescriptionTest {
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video 9\r\n")).hasMessageContaining("m= needs");
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video 70000 UDP 96\r\n")).hasMessageContaining("out of range");
     assertThatThrownBy(() -> SessionDescription.parse("")).isInstanceOf(SdpFormatException.class);
+    // found by fuzzing in CI: a port of only "/" escaped as ArrayIndexOutOfBoundsException
+    assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video / UDP 96\r\n")).hasMessageContaining("bad port");
+    assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video -1 UDP 96\r\n")).hasMessageContaining("bad port");
+    assertThatThrownBy(() -> SessionDescription.parse("v=0\r\na=x\r\nm=audio 9 UDP 0\r\nm=video / UDP 96\r\n"))
+        .hasMessageContaining("line 4");
     // found by fuzzing: a lone CR inside a line used to escape as IllegalArgumentException
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\na=x\ry\r\n")).isInstanceOf(SdpFormatException.class)
         .hasMessageContaining("carriage return");

@@ -1,0 +1,139 @@
+package io.osprey.transport.sctp;
+
+import io.osprey.wire.sctp.SctpChunk;
+import io.osprey.wire.sctp.SctpChunks;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The receiving half of an association (RFC 9260 §6.2): DATA chunks held by extended TSN until
+ * they are in sequence, then reassembled per stream into messages; out-of-order chunks are kept
+ * only up to the advertised window and a message only up to {@code maxMessageSize} (beyond it the
+ * message is dropped with an event, never buffered). Also the content of the SACKs it sends.
+ */
+final class SctpReceiveBuffer {
+  private final int window;
+  private final int maxMessageSize;
+  private final Consumer<SctpOutput> events;
+  private final TreeMap<Long, SctpChunks.Data> pending = new TreeMap<>();
+  private final Map<Integer, ByteArrayOutputStream> fragments = new HashMap<>();
+  private final Map<Integer, Boolean> dropping = new HashMap<>();
+  private int pendingBytes;
+  private long cumulative; // highest TSN received in sequence, extended past 32-bit wraps
+
+  SctpReceiveBuffer(int window, int maxMessageSize, Consumer<SctpOutput> events) {
+    this.window = window;
+    this.maxMessageSize = maxMessageSize;
+    this.events = events;
+  }
+
+  /** Starts at the peer's initial TSN. */
+  void reset(long peerInitialTsn) {
+    cumulative = peerInitialTsn - 1;
+    pending.clear();
+    fragments.clear();
+    dropping.clear();
+    pendingBytes = 0;
+  }
+
+  /** The cumulative TSN as it goes on the wire. */
+  long cumulativeTsn() {
+    return cumulative & 0xffffffffL;
+  }
+
+  void handleData(SctpChunks.Data d) {
+    long offset = (d.tsn() - cumulative) & 0xffffffffL;
+    if (offset == 0 || offset > 0x7fffffffL) {
+      return; // duplicate (already delivered): the SACK will say so
+    }
+    long ext = cumulative + offset;
+    if (pending.containsKey(ext)) {
+      return;
+    }
+    if (offset > 1 && pendingBytes + d.payload().length > window) {
+      return; // beyond our window: the peer retransmits once there is room
+    }
+    pending.put(ext, d);
+    pendingBytes += d.payload().length;
+    deliverInSequence();
+  }
+
+  /** FORWARD TSN (RFC 3758 §3.6): the peer abandoned everything up to {@code newCumulative}. */
+  void handleForwardTsn(long newCumulative) {
+    long advance = (newCumulative - cumulative) & 0xffffffffL;
+    if (advance == 0 || advance > 0x7fffffffL) {
+      return;
+    }
+    long target = cumulative + advance;
+    while (!pending.isEmpty() && pending.firstKey() <= target) {
+      pendingBytes -= pending.pollFirstEntry().getValue().payload().length;
+    }
+    cumulative = target;
+    fragments.clear();
+    deliverInSequence();
+  }
+
+  /** A SACK for what has arrived: cumulative TSN, window left, gap blocks (at most 64). */
+  SctpChunk sack() {
+    List<int[]> gaps = new ArrayList<>();
+    int start = -1;
+    int prev = -1;
+    for (long key : pending.keySet()) {
+      int k = (int) Math.min(key - cumulative, 0xffff);
+      if (start < 0) {
+        start = k;
+      } else if (k != prev + 1) {
+        gaps.add(new int[] {start, prev});
+        start = k;
+      }
+      prev = k;
+    }
+    if (start >= 0) {
+      gaps.add(new int[] {start, prev});
+    }
+    long left = Math.max(0, window - pendingBytes);
+    return new SctpChunks.Sack(cumulativeTsn(), left, gaps.size() > 64 ? gaps.subList(0, 64) : gaps, List.of()).chunk();
+  }
+
+  private void deliverInSequence() {
+    while (!pending.isEmpty() && pending.firstKey() == cumulative + 1) {
+      SctpChunks.Data d = pending.pollFirstEntry().getValue();
+      pendingBytes -= d.payload().length;
+      cumulative++;
+      assemble(d);
+    }
+  }
+
+  private void assemble(SctpChunks.Data d) {
+    int stream = d.streamId();
+    if (d.beginning()) {
+      fragments.remove(stream);
+      dropping.remove(stream);
+    }
+    if (Boolean.TRUE.equals(dropping.get(stream))) {
+      if (d.ending()) {
+        dropping.remove(stream);
+      }
+      return;
+    }
+    ByteArrayOutputStream buf = fragments.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
+    if (buf.size() + d.payload().length > maxMessageSize) {
+      fragments.remove(stream);
+      if (!d.ending()) {
+        dropping.put(stream, true);
+      }
+      events.accept(new SctpOutput.MessageDropped(stream, "message larger than " + maxMessageSize + " bytes"));
+      return;
+    }
+    buf.writeBytes(d.payload());
+    if (d.ending()) {
+      fragments.remove(stream);
+      events.accept(new SctpOutput.Message(stream, d.ppid(), buf.toByteArray()));
+    }
+  }
+}
