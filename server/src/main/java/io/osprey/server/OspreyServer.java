@@ -23,7 +23,7 @@ import io.osprey.server.http.TwirpEndpoint;
 import io.osprey.server.metrics.Metrics;
 import io.osprey.server.room.RoomEvents;
 import io.osprey.server.room.RoomManager;
-import io.osprey.server.signal.ValidateEndpoint;
+import io.osprey.server.signal.SignalEndpoint;
 import io.osprey.server.twirp.RoomService;
 import io.osprey.server.webhook.WebhookNotifier;
 import java.io.IOException;
@@ -47,7 +47,7 @@ import picocli.CommandLine;
  */
 public final class OspreyServer implements AutoCloseable {
   /** The version reported to clients (JoinResponse.server_info.version). */
-  public static final String VERSION = "1.9.0-osprey.0.1.0";
+  public static final String VERSION = io.osprey.server.rtc.ServerInfo.VERSION;
 
   private final ServerConfig config;
   private final EventLoopGroup loops;
@@ -56,6 +56,7 @@ public final class OspreyServer implements AutoCloseable {
   private final RoomManager rooms;
   private final WebhookNotifier webhooks;
   private final HttpServer http;
+  private final io.osprey.server.rtc.MediaNode media;
 
   private OspreyServer(ServerConfig config, InstantSource clock) throws IOException, InterruptedException {
     this.config = config;
@@ -76,17 +77,22 @@ public final class OspreyServer implements AutoCloseable {
         new WebhookSigner(wh.apiKey(), wh.apiKey().isEmpty() ? "" : config.keys().get(wh.apiKey()), clock),
         clock, webhookThread, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), metrics);
     RoomEvents counting = new RoomEvents() {
-      @Override public void roomStarted(io.osprey.protocol.livekit.LivekitModels.Room r) { metrics.roomCount(roomsSize()); }
-      @Override public void roomFinished(io.osprey.protocol.livekit.LivekitModels.Room r) { metrics.roomCount(roomsSize()); }
+      @Override public void roomStarted(io.osprey.protocol.livekit.LivekitModels.Room r) { metrics.roomDelta(1); }
+      @Override public void roomFinished(io.osprey.protocol.livekit.LivekitModels.Room r) { metrics.roomDelta(-1); }
       @Override public void participantJoined(io.osprey.protocol.livekit.LivekitModels.Room r,
           io.osprey.protocol.livekit.LivekitModels.ParticipantInfo p) { metrics.participantDelta(1); }
       @Override public void participantLeft(io.osprey.protocol.livekit.LivekitModels.Room r,
           io.osprey.protocol.livekit.LivekitModels.ParticipantInfo p) { metrics.participantDelta(-1); }
     };
-    this.rooms = new RoomManager(config.room(), config.limits(), loops::next, RoomEvents.all(webhooks, counting), clock);
+    boolean loopbackOnly = config.development() || (!config.bindAddresses().isEmpty()
+        && config.bindAddresses().stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1") || a.equals("localhost")));
+    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), loopbackOnly);
+    // rooms live on the media loop with their participants' connections: routing needs no hand-offs
+    this.rooms = new RoomManager(config.room(), config.limits(), media::loop, RoomEvents.all(webhooks, counting), clock);
     Authenticator auth = new Authenticator(new TokenVerifier(keys, clock));
     TwirpEndpoint twirp = new TwirpEndpoint(Map.of("livekit.RoomService", new RoomService(rooms, clock)), auth, metrics);
-    RtcEndpoint rtc = new ValidateEndpoint(auth, rooms, config.room().autoCreate());
+    int signalLimit = config.limits().signalMessageSizeLimit() > 0 ? config.limits().signalMessageSizeLimit() : 2 << 20;
+    RtcEndpoint rtc = new SignalEndpoint(auth, rooms, config.room().autoCreate(), media, signalLimit);
     HttpRouter router = new HttpRouter(twirp, rtc, () -> true);
     List<InetSocketAddress> addresses = (config.bindAddresses().isEmpty() ? List.of("0.0.0.0") : config.bindAddresses())
         .stream().map(a -> new InetSocketAddress(a, config.port())).toList();
@@ -95,10 +101,6 @@ public final class OspreyServer implements AutoCloseable {
     if (config.prometheusPort() > 0) {
       metrics.serve(config.bindAddresses().isEmpty() ? "0.0.0.0" : config.bindAddresses().get(0), config.prometheusPort());
     }
-  }
-
-  private int roomsSize() {
-    return rooms == null ? 0 : rooms.size();
   }
 
   /** Starts a server with {@code config}. */
@@ -123,6 +125,11 @@ public final class OspreyServer implements AutoCloseable {
     return metrics;
   }
 
+  /** Where the media mux listens (UDP). */
+  public InetSocketAddress rtcAddress() {
+    return media.udpAddress();
+  }
+
   public WebhookNotifier webhooks() {
     return webhooks;
   }
@@ -131,6 +138,7 @@ public final class OspreyServer implements AutoCloseable {
   public void close() {
     http.close();
     rooms.closeAll();
+    media.close();
     webhooks.close();
     metrics.close();
     webhookThread.shutdownNow();

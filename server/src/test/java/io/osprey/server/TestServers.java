@@ -10,14 +10,14 @@ import picocli.CommandLine;
 public final class TestServers {
   private TestServers() {}
 
-  /** A --dev server on 127.0.0.1 with an ephemeral HTTP port and extra YAML. */
+  /** A --dev server on 127.0.0.1 with ephemeral HTTP and UDP ports, no ICE-TCP, and extra YAML. */
   public static OspreyServer dev(String extraYaml) throws Exception {
     return OspreyServer.start(devConfig(extraYaml), InstantSource.system());
   }
 
   public static ServerConfig devConfig(String extraYaml) throws Exception {
     ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\n" + extraYaml);
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n" + extraYaml);
     return new ConfigLoader(k -> null).load(o).config();
   }
 

@@ -27,7 +27,7 @@ class LiveKitServerSdkInteropTest {
   private static OspreyServer start(int webhookPort) throws Exception {
     ServerOptions o = new ServerOptions();
     new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body",
-        "port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:" + webhookPort + "/\"]\n");
+        "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:" + webhookPort + "/\"]\n");
     return OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system());
   }
 

@@ -26,7 +26,7 @@ class RoomServiceClientTest {
   @BeforeAll
   static void start() throws Exception {
     ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\n");
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
     server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system());
     url = "http://127.0.0.1:" + server.httpAddresses().get(0).getPort();
   }

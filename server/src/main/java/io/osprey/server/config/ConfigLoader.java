@@ -142,7 +142,7 @@ public final class ConfigLoader {
     String first = udp.strip().split("-")[0];
     try {
       int p = Integer.parseInt(first);
-      if (p <= 0 || p > 65535) {
+      if (p < 0 || p > 65535) { // 0: a free port (tests)
         throw new NumberFormatException();
       }
       return p;

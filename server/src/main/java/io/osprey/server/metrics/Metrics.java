@@ -42,8 +42,8 @@ public final class Metrics implements AutoCloseable {
     return server == null ? 0 : server.getPort();
   }
 
-  public void roomCount(int n) {
-    rooms.set(n);
+  public void roomDelta(int delta) {
+    rooms.inc(delta);
   }
 
   public void participantDelta(int delta) {

@@ -106,6 +106,34 @@ public final class Room {
     return Optional.of(p);
   }
 
+  /** A participant published a track: the others are told, webhooks get track_published. */
+  public void trackPublished(Participant p, LivekitModels.TrackInfo track) {
+    p.tracks().put(track.getSid(), track);
+    ParticipantInfo info = p.update(b -> { });
+    publish();
+    events.trackPublished(snapshot, info, track);
+    broadcastParticipant(info, p.sid());
+  }
+
+  /** A participant's track is gone: the others are told, webhooks get track_unpublished. */
+  public void trackUnpublished(Participant p, String trackSid) {
+    LivekitModels.TrackInfo track = p.tracks().remove(trackSid);
+    if (track == null) {
+      return;
+    }
+    ParticipantInfo info = p.update(b -> { });
+    publish();
+    events.trackUnpublished(snapshot, info, track);
+    broadcastParticipant(info, p.sid());
+  }
+
+  /** A participant's info changed (state, metadata, a track's mute): the others are told. */
+  public void participantChanged(Participant p, java.util.function.Consumer<ParticipantInfo.Builder> change) {
+    ParticipantInfo info = p.update(change);
+    publish();
+    broadcastParticipant(info, p.sid());
+  }
+
   /** Changes the room's metadata and tells everyone (RoomUpdate). */
   public LivekitModels.Room updateMetadata(String metadata) {
     state.setMetadata(metadata);

@@ -33,6 +33,12 @@ public record NativeTransport(boolean epoll) {
     return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
   }
 
+  /** The TCP server channel of this transport (ICE-TCP). */
+  public Class<? extends io.netty.channel.ServerChannel> serverChannel() {
+    return epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class
+        : io.netty.channel.socket.nio.NioServerSocketChannel.class;
+  }
+
   /** Applies the transport's UDP options to a bootstrap. */
   void configure(Bootstrap b) {
     if (epoll) {

@@ -92,7 +92,11 @@ public final class UdpMux implements AutoCloseable {
 
   /** Registers a session (from any thread); its outputs other than datagrams go to {@code listener} on the loop. */
   public void register(PeerSession session, BiConsumer<PeerSession, PeerOutput> listener) {
-    channel.eventLoop().execute(() -> byUfrag.put(session.localUfrag(), new Entry(session, listener)));
+    if (channel.eventLoop().inEventLoop()) {
+      byUfrag.put(session.localUfrag(), new Entry(session, listener));
+    } else {
+      channel.eventLoop().execute(() -> byUfrag.put(session.localUfrag(), new Entry(session, listener)));
+    }
   }
 
   /** Runs {@code work} on the mux's loop (e.g. sending media into a session), then flushes the session. */
@@ -104,6 +108,33 @@ public final class UdpMux implements AutoCloseable {
         flush(e);
       }
     });
+  }
+
+  /** The loop every session of this mux lives on. */
+  public io.netty.channel.EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  /**
+   * Sends what {@code session} has queued and re-arms its timer. Call on {@link #eventLoop()} after
+   * driving a session from outside its own input (e.g. forwarding media into a subscriber).
+   */
+  public void flush(PeerSession session) {
+    Entry e = byUfrag.get(session.localUfrag());
+    if (e != null) {
+      flush(e);
+    }
+  }
+
+  /** Forgets a session (on the loop); its timer is cancelled. */
+  public void unregister(PeerSession session) {
+    Entry e = byUfrag.remove(session.localUfrag());
+    if (e != null) {
+      byRemote.values().removeIf(x -> x == e);
+      if (e.timer != null) {
+        e.timer.cancel(false);
+      }
+    }
   }
 
   /** Datagrams that matched no session. */

@@ -19,6 +19,10 @@ final class AnswerBuilder {
   static final List<String> VIDEO_CODECS = List.of("VP8", "H264", "VP9", "AV1");
   static final List<String> AUDIO_CODECS = List.of("opus");
   static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
+  static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+  static final String AUDIO_LEVEL_EXTENSION = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+  /** Header extensions we accept from a sender: binding RTP to a section and layer, and audio levels. */
+  static final List<String> EXTENSIONS = List.of(MID_EXTENSION, RID_EXTENSION, AUDIO_LEVEL_EXTENSION);
 
   private AnswerBuilder() {}
 
@@ -66,8 +70,9 @@ final class AnswerBuilder {
         continue;
       }
       for (String extmap : m.attributes("extmap")) {
-        if (extmap != null && extmap.endsWith(MID_EXTENSION)) {
-          lines.add(SdpLine.attribute("extmap", extmap));
+        String[] parts = extmap == null ? new String[0] : extmap.trim().split("\\s+");
+        if (parts.length >= 2 && EXTENSIONS.contains(parts[1])) {
+          lines.add(SdpLine.attribute("extmap", parts[0].split("/")[0] + " " + parts[1]));
         }
       }
       boolean send = a.ssrc() != 0;
@@ -81,6 +86,14 @@ final class AnswerBuilder {
       if (send) {
         lines.add(SdpLine.attribute("msid", "osprey osprey-" + mid));
       }
+      for (String rid : m.attributes("rid")) { // simulcast (RFC 8853): we receive what the peer sends
+        String[] r = rid == null ? new String[0] : rid.trim().split(" ");
+        if (r.length >= 2 && r[1].equals("send")) {
+          lines.add(SdpLine.attribute("rid", r[0] + " recv"));
+        }
+      }
+      m.attribute("simulcast").filter(v -> v.startsWith("send ")).ifPresent(v ->
+          lines.add(SdpLine.attribute("simulcast", "recv " + v.substring(5).trim())));
       lines.add(SdpLine.attribute("rtcp-mux", null));
       for (String rtpmap : m.attributes("rtpmap")) {
         if (rtpmap.startsWith(a.payloadType() + " ")) {
@@ -106,7 +119,7 @@ final class AnswerBuilder {
     return new SessionDescription(session, media);
   }
 
-  private static void addCandidates(List<SdpLine> lines, List<InetSocketAddress> candidates,
+  static void addCandidates(List<SdpLine> lines, List<InetSocketAddress> candidates,
                                     List<InetSocketAddress> tcpCandidates) {
     int foundation = 1;
     for (InetSocketAddress c : candidates) {

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a client's offer (JSEP RFC 8829 §5.2): a VP8 video section (mid 0) and/or a data channel
- * section (mid 1), bundled, DTLS actpass, our ICE credentials and host candidates.
+ * Builds offers (JSEP RFC 8829 §5.2), bundled, DTLS actpass, with our ICE credentials and host
+ * candidates: a client's (a VP8 video section, mid 0, and/or a data channel section, mid 1) and the
+ * server's for a connection it sends on (ICE-lite, one section per forwarded track, then data).
  */
 final class OfferBuilder {
   static final int VP8 = 96;
@@ -48,6 +49,58 @@ final class OfferBuilder {
     }
     session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
     session.add(SdpLine.attribute("msid-semantic", " WMS osprey"));
+    return new SessionDescription(session, media);
+  }
+
+  /**
+   * The server's offer: every section in {@code sections}, in order (inactive ones keep their mid
+   * and carry nothing).
+   */
+  static SessionDescription server(String ufrag, String pwd, String fingerprint, List<InetSocketAddress> candidates,
+                                   List<InetSocketAddress> tcpCandidates, long version, List<SendSection> sections) {
+    List<SdpLine> session = new ArrayList<>(List.of(new SdpLine('v', "0"),
+        new SdpLine('o', "osprey " + Math.abs(ufrag.hashCode()) + " " + version + " IN IP4 127.0.0.1"),
+        new SdpLine('s', "-"), new SdpLine('t', "0 0")));
+    session.add(SdpLine.attribute("ice-lite", null));
+    List<String> bundle = new ArrayList<>();
+    List<MediaDescription> media = new ArrayList<>();
+    boolean first = true;
+    for (SendSection s : sections) {
+      bundle.add(s.mid());
+      List<SdpLine> l = common(ufrag, pwd, fingerprint, s.mid());
+      if (first) { // candidates go in the first (bundle-tagged) section
+        AnswerBuilder.addCandidates(l, candidates, tcpCandidates);
+        first = false;
+      }
+      if (s.isData()) {
+        l.add(SdpLine.attribute("sctp-port", "5000"));
+        l.add(SdpLine.attribute("max-message-size", "262144"));
+        media.add(new MediaDescription("application", 9, "UDP/DTLS/SCTP", List.of("webrtc-datachannel"), l));
+        continue;
+      }
+      RtpCodec c = s.codec();
+      l.add(SdpLine.attribute(s.active() ? "sendonly" : "inactive", null));
+      if (s.active()) {
+        l.add(SdpLine.attribute("msid", s.streamId() + " " + s.trackId()));
+      }
+      l.add(SdpLine.attribute("rtcp-mux", null));
+      l.add(SdpLine.attribute("rtpmap", c.rtpmap()));
+      for (String fb : c.feedback()) {
+        if (!fb.equals("transport-cc") && !fb.equals("goog-remb")) { // no downstream estimator negotiated yet
+          l.add(SdpLine.attribute("rtcp-fb", c.payloadType() + " " + fb));
+        }
+      }
+      if (!c.fmtp().isEmpty()) {
+        l.add(SdpLine.attribute("fmtp", c.payloadType() + " " + c.fmtp()));
+      }
+      if (s.active()) {
+        l.add(SdpLine.attribute("ssrc", s.ssrc() + " cname:" + s.streamId()));
+        l.add(SdpLine.attribute("ssrc", s.ssrc() + " msid:" + s.streamId() + " " + s.trackId()));
+      }
+      media.add(new MediaDescription(s.kind(), 9, "UDP/TLS/RTP/SAVPF", List.of(Integer.toString(c.payloadType())), l));
+    }
+    session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
+    session.add(SdpLine.attribute("msid-semantic", " WMS *"));
     return new SessionDescription(session, media);
   }
 

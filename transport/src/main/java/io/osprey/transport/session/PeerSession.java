@@ -66,6 +66,9 @@ public final class PeerSession {
   private boolean dtlsStarted;
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
+  private final Map<String, RemoteSection> remoteSections = new LinkedHashMap<>();
+  private final Map<String, Integer> remoteExtensions = new java.util.HashMap<>();
+  private long offerVersion = 1;
   private DtlsEndpoint dtls;
   private SctpAssociation sctp;
   private DataChannels channels;
@@ -113,7 +116,16 @@ public final class PeerSession {
 
   /** Client role: the server's answer; ICE checks start, DTLS follows once a pair is selected. */
   public void handleAnswer(String answerSdp) throws SdpFormatException {
+    handleAnswer(answerSdp, lastInputNanos);
+  }
+
+  /** The peer's answer to our offer (either role). */
+  public void handleAnswer(String answerSdp, long nowNanos) throws SdpFormatException {
     SessionDescription answer = SessionDescription.parse(answerSdp);
+    if (!config.client()) {
+      handleServerAnswer(answer, nowNanos);
+      return;
+    }
     for (MediaDescription m : answer.media()) {
       if (m.port() == 0) {
         continue;
@@ -144,6 +156,25 @@ public final class PeerSession {
     throw new SdpFormatException(0, "answer accepts no section");
   }
 
+  /** Server role: the peer's answer to {@link #createServerOffer}; DTLS starts (as server) on the first. */
+  private void handleServerAnswer(SessionDescription answer, long nowNanos) throws SdpFormatException {
+    for (MediaDescription m : answer.media()) {
+      if (m.port() == 0) {
+        continue;
+      }
+      answer.attribute(m, "ice-ufrag").ifPresent(lite::setRemoteUfrag);
+      if (dtls == null) {
+        String[] fp = answer.attribute(m, "fingerprint")
+            .orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint")).trim().split(" ", 2);
+        dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
+            DtlsEndpoint.Config.defaults());
+        dtls.start(nowNanos);
+      }
+      return; // bundled: the first accepted section's transport serves all
+    }
+    throw new SdpFormatException(0, "answer accepts no section");
+  }
+
   /** The local ICE username fragment: the UDP mux routes STUN by it. */
   public String localUfrag() {
     return ice.localCredentials().ufrag();
@@ -162,6 +193,7 @@ public final class PeerSession {
       if (m.port() == 0 || m.mid().isEmpty()) {
         continue;
       }
+      String mid = m.mid().get();
       String fp = offer.attribute(m, "fingerprint").orElse(null);
       if (fingerprint == null && fp != null) {
         String[] parts = fp.trim().split(" ", 2);
@@ -172,9 +204,11 @@ public final class PeerSession {
         lite.setRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
       }
       if (m.media().equals("application") && m.proto().contains("SCTP")) {
-        accepted.put(m.mid().get(), new AnswerBuilder.Accepted(m.mid().get(), m.media(), -1, 0));
-        sctp = new SctpAssociation(SctpAssociation.Config.defaults(), new java.util.SplittableRandom(random.nextLong()));
-        channels = new DataChannels(sctp, false);
+        accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), -1, 0));
+        if (sctp == null) {
+          sctp = new SctpAssociation(SctpAssociation.Config.defaults(), new java.util.SplittableRandom(random.nextLong()));
+          channels = new DataChannels(sctp, false);
+        }
         continue;
       }
       List<String> codecs = switch (m.media()) {
@@ -184,11 +218,25 @@ public final class PeerSession {
       };
       for (String codec : codecs) {
         int pt = m.payloadType(codec);
-        if (pt >= 0) {
-          boolean peerReceives = !m.direction().equals("sendonly") && !m.direction().equals("inactive");
-          long ssrc = peerReceives ? (random.nextInt() & 0x7fffffffL) | 1 : 0;
-          accepted.put(m.mid().get(), new AnswerBuilder.Accepted(m.mid().get(), m.media(), pt, ssrc));
-          break;
+        if (pt < 0) {
+          continue;
+        }
+        boolean peerReceives = !m.direction().equals("sendonly") && !m.direction().equals("inactive");
+        AnswerBuilder.Accepted before = accepted.get(mid);
+        long ssrc = !peerReceives ? 0 : before != null && before.ssrc() != 0 ? before.ssrc()
+            : (random.nextInt() & 0x7fffffffL) | 1;
+        accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, ssrc));
+        RtpCodec.of(m, pt).ifPresent(c -> remoteSections.put(mid, describe(m, mid, c)));
+        break;
+      }
+      for (String extmap : m.attributes("extmap")) {
+        String[] parts = extmap == null ? new String[0] : extmap.trim().split("\\s+");
+        if (parts.length >= 2) {
+          try {
+            remoteExtensions.put(parts[1], Integer.parseInt(parts[0].split("/")[0]));
+          } catch (NumberFormatException e) {
+            throw new SdpFormatException(0, "bad extmap: " + extmap);
+          }
         }
       }
     }
@@ -198,9 +246,75 @@ public final class PeerSession {
     SessionDescription answer = AnswerBuilder.build(offer, ice.localCredentials().ufrag(),
         ice.localCredentials().password(), config.certificate().fingerprint(), config.hostCandidates(),
         config.tcpCandidates(), accepted);
-    dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), hash, fingerprint, DtlsEndpoint.Config.defaults());
-    dtls.start(nowNanos);
+    if (dtls == null) { // a renegotiation keeps the transport
+      dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), hash, fingerprint, DtlsEndpoint.Config.defaults());
+      dtls.start(nowNanos);
+    }
     return answer.write();
+  }
+
+  private static RemoteSection describe(MediaDescription m, String mid, RtpCodec codec) {
+    String[] msid = m.attribute("msid").orElse("").trim().split(" ");
+    java.util.Set<Long> repair = new java.util.HashSet<>();
+    for (String group : m.attributes("ssrc-group")) {
+      String[] g = group == null ? new String[0] : group.trim().split(" ");
+      if (g.length == 3 && g[0].equals("FID")) {
+        repair.add(Long.parseLong(g[2]));
+      }
+    }
+    java.util.Set<Long> ssrcs = new java.util.LinkedHashSet<>();
+    for (String line : m.attributes("ssrc")) {
+      String id = line == null ? "" : line.trim().split(" ", 2)[0];
+      if (id.matches("\\d{1,10}") && Long.parseLong(id) <= 0xffffffffL && !repair.contains(Long.parseLong(id))) {
+        ssrcs.add(Long.parseLong(id));
+      }
+    }
+    List<String> rids = new java.util.ArrayList<>();
+    for (String rid : m.attributes("rid")) {
+      String[] r = rid == null ? new String[0] : rid.trim().split(" ");
+      if (r.length >= 2 && r[1].equals("send")) {
+        rids.add(r[0]);
+      }
+    }
+    return new RemoteSection(mid, m.media(), m.direction(), codec, msid.length > 0 ? msid[0] : "",
+        msid.length > 1 ? msid[1] : "", List.copyOf(ssrcs), rids);
+  }
+
+  /** The peer's media sections from its offers, by mid (audio and video only). */
+  public Map<String, RemoteSection> remoteSections() {
+    return java.util.Collections.unmodifiableMap(remoteSections);
+  }
+
+  /** The id the peer's offer gave header extension {@code uri}, or -1. */
+  public int remoteExtensionId(String uri) {
+    return remoteExtensions.getOrDefault(uri, -1);
+  }
+
+  /**
+   * Server role, on a connection the server sends on (LiveKit's subscriber connection): offers
+   * {@code sections} in order. The first offer fixes ICE and DTLS; later ones renegotiate on them.
+   * Apply the peer's answer with {@link #handleAnswer}.
+   */
+  public String createServerOffer(List<SendSection> sections) {
+    if (config.client()) {
+      throw new IllegalStateException("client sessions offer with createOffer");
+    }
+    for (SendSection s : sections) {
+      if (s.isData()) {
+        accepted.put(s.mid(), new AnswerBuilder.Accepted(s.mid(), "application", -1, 0));
+        if (sctp == null) {
+          sctp = new SctpAssociation(SctpAssociation.Config.defaults(),
+              new java.util.SplittableRandom(new SecureRandom().nextLong()));
+          channels = new DataChannels(sctp, false);
+        }
+      } else {
+        accepted.put(s.mid(), new AnswerBuilder.Accepted(s.mid(), s.kind(), s.codec().payloadType(),
+            s.active() ? s.ssrc() : 0));
+      }
+    }
+    return OfferBuilder.server(ice.localCredentials().ufrag(), ice.localCredentials().password(),
+        config.certificate().fingerprint(), config.hostCandidates(), config.tcpCandidates(), ++offerVersion, sections)
+        .write();
   }
 
   /** Our SSRC for the section {@code mid}, or 0. */

@@ -1,0 +1,137 @@
+// Two headless Chromium pages join one room through Osprey with livekit-client (unchanged, from
+// npm): each publishes its fake camera and microphone, subscribes to the other, and sends a data
+// message; then the first leaves. Usage: node room.mjs <ws-url> <api-key> <secret> <room>.
+// Prints one JSON line: what each page saw.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AccessToken } from 'livekit-server-sdk';
+
+const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
+const simulcast = process.env.OSPREY_SIMULCAST === '1';
+const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
+const server = createServer((req, res) => {
+  if (req.url === '/livekit-client.umd.js') {
+    res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(umd);
+  } else {
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>osprey room</title><body></body>');
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+
+async function token(identity) {
+  const t = new AccessToken(apiKey, secret, { identity, name: identity });
+  t.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true, canPublishData: true });
+  return t.toJwt();
+}
+
+// Runs in the page: joins, publishes, records what arrives.
+async function joinRoom({ wsUrl, token, simulcast }) {
+  const { Room, RoomEvent, Track } = window.LivekitClient;
+  const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [] };
+  window.seen = seen;
+  const room = new Room({ adaptiveStream: false, dynacast: false, publishDefaults: { simulcast } });
+  window.room = room;
+  room.on(RoomEvent.ParticipantConnected, (p) => seen.participants.push(p.identity));
+  room.on(RoomEvent.ParticipantDisconnected, (p) => seen.disconnected.push(p.identity));
+  room.on(RoomEvent.TrackSubscribed, (track, pub, p) => {
+    seen.subscribed.push({ kind: track.kind, from: p.identity, sid: pub.trackSid });
+    const el = track.attach();
+    el.muted = true;
+    document.body.appendChild(el);
+  });
+  room.on(RoomEvent.TrackMuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: true }));
+  room.on(RoomEvent.TrackUnmuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: false }));
+  room.on(RoomEvent.DataReceived, (payload, p, kind, topic) =>
+    seen.data.push({ text: new TextDecoder().decode(payload), from: p?.identity, topic }));
+  await room.connect(wsUrl, token);
+  seen.joined = true;
+  seen.sid = room.localParticipant.sid;
+  for (const p of room.remoteParticipants.values()) seen.participants.push(p.identity);
+  await room.localParticipant.enableCameraAndMicrophone();
+  return true;
+}
+
+// Runs in the page: decoding statistics of what it receives.
+async function receiveStats() {
+  const out = { video: 0, audio: 0, videoBytes: 0 };
+  for (const p of window.room.remoteParticipants.values()) {
+    for (const pub of p.trackPublications.values()) {
+      const track = pub.track;
+      if (!track?.receiver) continue;
+      const stats = await track.receiver.getStats();
+      stats.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') { out.video += s.framesDecoded ?? 0; out.videoBytes += s.bytesReceived ?? 0; }
+        if (s.kind === 'audio') out.audio += s.totalSamplesReceived ?? 0;
+      });
+    }
+  }
+  return out;
+}
+
+const report = { pages: {} };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+    '--disable-features=WebRtcHideLocalIpsWithMdns'],
+});
+const pages = {};
+try {
+  for (const name of ['alice', 'bob']) {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const page = await context.newPage();
+    const logs = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('pageerror', (e) => logs.push('pageerror: ' + e.message));
+    await page.goto(pageUrl);
+    await page.addScriptTag({ url: '/livekit-client.umd.js' });
+    pages[name] = { page, logs };
+    await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast });
+  }
+  // both decode each other's video and audio
+  const deadline = Date.now() + 30000;
+  let stats = {};
+  while (Date.now() < deadline) {
+    for (const name of Object.keys(pages)) stats[name] = await pages[name].page.evaluate(receiveStats);
+    if (Object.values(stats).every((s) => s.video > 10 && s.audio > 48000)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  report.stats = stats;
+  // data: alice -> everyone, topic "chat"
+  await pages.alice.page.evaluate(() => window.room.localParticipant.publishData(
+    new TextEncoder().encode('hello from alice'), { reliable: true, topic: 'chat' }));
+  await pages.bob.page.evaluate(() => window.room.localParticipant.publishData(
+    new TextEncoder().encode('lossy from bob'), { reliable: false, topic: 'state' }));
+  // mute: alice mutes her microphone
+  await pages.alice.page.evaluate(() => window.room.localParticipant.setMicrophoneEnabled(false));
+  const dataDeadline = Date.now() + 10000;
+  while (Date.now() < dataDeadline) {
+    const bob = await pages.bob.page.evaluate(() => window.seen);
+    const alice = await pages.alice.page.evaluate(() => window.seen);
+    if (bob.data.length > 0 && alice.data.length > 0 && bob.mutes.length > 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // alice leaves; bob sees her go
+  await pages.alice.page.evaluate(() => window.room.disconnect());
+  const leaveDeadline = Date.now() + 10000;
+  while (Date.now() < leaveDeadline) {
+    if ((await pages.bob.page.evaluate(() => window.seen)).disconnected.includes('alice')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  for (const name of Object.keys(pages)) {
+    report.pages[name] = await pages[name].page.evaluate(() => window.seen);
+    report.pages[name].logs = pages[name].logs.filter((l) => !l.includes('[DEBUG]')).slice(-15);
+  }
+} catch (e) {
+  report.error = String(e);
+  for (const name of Object.keys(pages)) report[name + 'Logs'] = pages[name].logs.slice(-20);
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(JSON.stringify(report));

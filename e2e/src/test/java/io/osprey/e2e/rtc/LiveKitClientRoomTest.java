@@ -1,0 +1,98 @@
+package io.osprey.e2e.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.sun.net.httpserver.HttpServer;
+import io.osprey.e2e.NodeScripts;
+import io.osprey.protocol.json.ProtoJson;
+import io.osprey.server.OspreyServer;
+import io.osprey.server.config.ConfigLoader;
+import io.osprey.server.config.ServerOptions;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The JavaScript SDK most LiveKit users run, unchanged: livekit-client from npm in two headless
+ * Chromium pages joins one room on Osprey (falling back from {@code /rtc/v1} to {@code /rtc}),
+ * publishes fake camera and microphone, and each page must decode the other's video and audio,
+ * receive the other's data message with sender and topic, see a mute, and see the other leave;
+ * the webhooks must tell the same story.
+ */
+class LiveKitClientRoomTest {
+
+  @Test
+  void twoBrowsersSeeHearAndMessageEachOther() throws Exception {
+    List<String> webhooks = new CopyOnWriteArrayList<>();
+    HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hooks.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        Map<String, Value> event = ProtoJson.parseObject(body).getFieldsMap();
+        String who = event.containsKey("participant")
+            ? " " + event.get("participant").getStructValue().getFieldsMap().get("identity").getStringValue() : "";
+        webhooks.add(event.get("event").getStringValue() + who);
+      } catch (Exception e) {
+        webhooks.add("unparseable " + body);
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    hooks.start();
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body",
+        "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:"
+            + hooks.getAddress().getPort() + "/\"]\n");
+    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+      String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/room.mjs", 150, ws, "devkey", "secret", "browsers"));
+      Map<String, Value> r = report.getFieldsMap();
+      System.out.println("livekit-client report: " + ProtoJson.compact(report));
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+
+      Map<String, Value> alice = page(r, "alice");
+      Map<String, Value> bob = page(r, "bob");
+      assertThat(strings(alice, "participants")).contains("bob");
+      assertThat(strings(bob, "participants")).contains("alice");
+      Map<String, Value> stats = r.get("stats").getStructValue().getFieldsMap();
+      for (String name : List.of("alice", "bob")) {
+        Map<String, Value> s = stats.get(name).getStructValue().getFieldsMap();
+        assertThat(s.get("video").getNumberValue()).as("%s decodes video: %s", name, report).isGreaterThan(10);
+        assertThat(s.get("audio").getNumberValue()).as("%s receives audio: %s", name, report).isGreaterThan(48000);
+      }
+      Map<String, Value> toBob = bob.get("data").getListValue().getValues(0).getStructValue().getFieldsMap();
+      assertThat(toBob.get("text").getStringValue()).isEqualTo("hello from alice");
+      assertThat(toBob.get("from").getStringValue()).isEqualTo("alice");
+      assertThat(toBob.get("topic").getStringValue()).isEqualTo("chat");
+      Map<String, Value> toAlice = alice.get("data").getListValue().getValues(0).getStructValue().getFieldsMap();
+      assertThat(toAlice.get("text").getStringValue()).isEqualTo("lossy from bob");
+      assertThat(toAlice.get("from").getStringValue()).isEqualTo("bob");
+      assertThat(bob.get("mutes").getListValue().getValuesList()).as("%s", report).isNotEmpty();
+      assertThat(strings(bob, "disconnected")).contains("alice");
+
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!webhooks.contains("participant_left alice") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(webhooks).as("webhooks").contains("room_started", "participant_joined alice", "participant_joined bob",
+          "track_published alice", "track_published bob", "participant_left alice");
+    } finally {
+      hooks.stop(0);
+    }
+  }
+
+  private static Map<String, Value> page(Map<String, Value> report, String name) {
+    return report.get("pages").getStructValue().getFieldsMap().get(name).getStructValue().getFieldsMap();
+  }
+
+  private static List<String> strings(Map<String, Value> page, String key) {
+    return page.get(key).getListValue().getValuesList().stream().map(Value::getStringValue).toList();
+  }
+}

@@ -1,0 +1,142 @@
+package io.osprey.server.rtc;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.osprey.server.config.ServerConfig;
+import io.osprey.transport.dtls.DtlsCertificate;
+import io.osprey.transport.io.NativeTransport;
+import io.osprey.transport.io.UdpMux;
+import io.osprey.transport.session.PeerOutput;
+import io.osprey.transport.session.PeerSession;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media side of this node: the UDP mux (LiveKit's {@code rtc.udp_port}), passive ICE-TCP
+ * ({@code rtc.tcp_port}), the DTLS certificate every peer connection presents, and the addresses
+ * advertised as host candidates. Every peer connection, and every room, lives on the mux's loop.
+ */
+public final class MediaNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MediaNode.class);
+
+  private final NativeTransport transport;
+  private final EventLoopGroup group;
+  private final UdpMux mux;
+  private final DtlsCertificate certificate;
+  private final List<InetSocketAddress> udpCandidates;
+  private final List<InetSocketAddress> tcpCandidates;
+
+  private MediaNode(ServerConfig.Rtc rtc, boolean loopbackOnly) throws InterruptedException {
+    this.transport = NativeTransport.detect();
+    this.group = transport.newGroup(1);
+    InetAddress bind = loopbackOnly ? InetAddress.getLoopbackAddress() : anyAddress();
+    this.mux = new UdpMux(group, transport, new InetSocketAddress(bind, rtc.udpPort()));
+    this.certificate = DtlsCertificate.generate();
+    List<InetAddress> advertised = advertised(rtc, loopbackOnly);
+    int udpPort = mux.localAddress().getPort();
+    this.udpCandidates = advertised.stream().map(a -> new InetSocketAddress(a, udpPort)).toList();
+    List<InetSocketAddress> tcp = List.of();
+    if (rtc.tcpPort() > 0) {
+      try {
+        int tcpPort = mux.listenTcp(transport.serverChannel(), new InetSocketAddress(bind, rtc.tcpPort())).getPort();
+        tcp = advertised.stream().map(a -> new InetSocketAddress(a, tcpPort)).toList();
+      } catch (RuntimeException e) {
+        log.warn("ICE-TCP disabled: cannot listen on {}:{}: {}", bind.getHostAddress(), rtc.tcpPort(), e.getMessage());
+      }
+    }
+    this.tcpCandidates = tcp;
+    log.info("rtc: udp {} tcp {} advertising {}", mux.localAddress(), tcp, advertised);
+  }
+
+  /**
+   * Starts the media side.
+   *
+   * @param loopbackOnly bind and advertise loopback only (development mode, loopback bind addresses)
+   */
+  public static MediaNode start(ServerConfig.Rtc rtc, boolean loopbackOnly) throws InterruptedException {
+    return new MediaNode(rtc, loopbackOnly);
+  }
+
+  /** The loop of every peer connection and room of this node. */
+  public EventLoop loop() {
+    return mux.eventLoop();
+  }
+
+  public InetSocketAddress udpAddress() {
+    return mux.localAddress();
+  }
+
+  /** A new server-role peer connection, registered with the mux; outputs other than datagrams go to {@code listener}. */
+  public PeerSession newSession(BiConsumer<PeerSession, PeerOutput> listener) {
+    PeerSession s = new PeerSession(new PeerSession.Config(certificate, udpCandidates, false, false, tcpCandidates));
+    mux.register(s, listener);
+    return s;
+  }
+
+  /** Sends what {@code session} queued (on the loop). */
+  public void flush(PeerSession session) {
+    mux.flush(session);
+  }
+
+  /** Closes and forgets a session (on the loop). */
+  public void remove(PeerSession session) {
+    session.close();
+    mux.flush(session);
+    mux.unregister(session);
+  }
+
+  @Override
+  public void close() {
+    mux.close();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private static InetAddress anyAddress() {
+    try {
+      return InetAddress.getByName("0.0.0.0");
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** node_ip if set; else loopback in development; else this host's up, non-loopback IPv4 addresses. */
+  private static List<InetAddress> advertised(ServerConfig.Rtc rtc, boolean loopbackOnly) {
+    List<InetAddress> out = new ArrayList<>();
+    if (!rtc.nodeIp().isBlank()) {
+      try {
+        out.add(InetAddress.getByName(rtc.nodeIp()));
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("rtc.node_ip is not an address: " + rtc.nodeIp());
+      }
+      return out;
+    }
+    if (!loopbackOnly) {
+      try {
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+          if (nif.isUp() && !nif.isLoopback()) {
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+              if (a instanceof Inet4Address) {
+                out.add(a);
+              }
+            }
+          }
+        }
+      } catch (SocketException e) {
+        log.warn("cannot list network interfaces: {}", e.getMessage());
+      }
+    }
+    if (out.isEmpty() || loopbackOnly || rtc.enableLoopbackCandidate()) {
+      out.add(InetAddress.getLoopbackAddress());
+    }
+    return out;
+  }
+}

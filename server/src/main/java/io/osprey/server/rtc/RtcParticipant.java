@@ -1,0 +1,671 @@
+package io.osprey.server.rtc;
+
+import io.osprey.protocol.Guid;
+import io.osprey.protocol.auth.ClaimGrants;
+import io.osprey.protocol.livekit.LivekitModels;
+import io.osprey.protocol.livekit.LivekitModels.DataPacket;
+import io.osprey.protocol.livekit.LivekitModels.DisconnectReason;
+import io.osprey.protocol.livekit.LivekitModels.ParticipantInfo;
+import io.osprey.protocol.livekit.LivekitModels.TrackInfo;
+import io.osprey.protocol.livekit.LivekitModels.TrackSource;
+import io.osprey.protocol.livekit.LivekitModels.TrackType;
+import io.osprey.protocol.livekit.LivekitRtc;
+import io.osprey.protocol.livekit.LivekitRtc.SignalRequest;
+import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
+import io.osprey.server.room.Participant;
+import io.osprey.server.room.ParticipantSession;
+import io.osprey.server.room.Room;
+import io.osprey.transport.session.PeerOutput;
+import io.osprey.transport.session.PeerSession;
+import io.osprey.transport.session.RemoteSection;
+import io.osprey.transport.session.SendSection;
+import io.osprey.wire.WireFormatException;
+import io.osprey.wire.rtcp.RtcpPacket;
+import io.osprey.wire.rtp.RtpPacket;
+import io.osprey.wire.sdp.SdpFormatException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant connected over {@code /rtc} (LiveKit's v0 protocol, two peer connections): its
+ * signal requests, its publisher connection (the client offers, we answer and receive), its
+ * subscriber connection (we offer the tracks it subscribes to and send), its published tracks and
+ * its data channels. Lives on the media loop, which is also its room's loop: no locks.
+ */
+public final class RtcParticipant implements ParticipantSession {
+  private static final Logger log = LoggerFactory.getLogger(RtcParticipant.class);
+  private static final String RELIABLE = "_reliable";
+  private static final String LOSSY = "_lossy";
+  private static final long KEY_FRAME_THROTTLE_NANOS = 500_000_000L;
+  private static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
+  private static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+
+  /** What the participant's connection asked for (query parameters of {@code /rtc}). */
+  public record Options(boolean autoSubscribe, int protocol) {}
+
+  private final MediaNode node;
+  private final Room room;
+  private final ClaimGrants grants;
+  private final Options options;
+  private final SignalSink signal;
+  private final Participant model;
+  private final SecureRandom random = new SecureRandom();
+  private final RtpPacket rtp = new RtpPacket();
+  private final byte[] scratch = new byte[1500 + 64];
+
+  private PeerSession publisher;
+  private PeerSession subscriber;
+  private final Map<String, TrackInfo> pendingTracks = new LinkedHashMap<>();
+  private final Map<String, PublishedTrack> publishedByMid = new HashMap<>();
+  private final Map<Long, PublishedTrack> publishedBySsrc = new HashMap<>();
+  private final Map<String, DownTrack> downTracks = new LinkedHashMap<>();
+  private final Map<Long, DownTrack> downTracksBySsrc = new HashMap<>();
+  private final List<SendSection> sections = new ArrayList<>();
+  private int nextMid;
+  private int offerId;
+  private boolean offerInFlight;
+  private boolean renegotiate;
+  private int reliableStream = -1;
+  private int lossyStream = -1;
+  private boolean closed;
+
+  /** Builds the participant (call on the room's loop, then {@link #join}). */
+  public RtcParticipant(MediaNode node, Room room, ClaimGrants grants, Options options, SignalSink signal) {
+    this.node = node;
+    this.room = room;
+    this.grants = grants;
+    this.options = options;
+    this.signal = signal;
+    var video = grants.video();
+    ParticipantInfo info = ParticipantInfo.newBuilder()
+        .setSid(Guid.next(Guid.PARTICIPANT)).setIdentity(grants.identity()).setName(grants.name())
+        .setMetadata(grants.metadata()).putAllAttributes(grants.attributes())
+        .setState(ParticipantInfo.State.JOINED)
+        .setJoinedAt(System.currentTimeMillis() / 1000).setJoinedAtMs(System.currentTimeMillis())
+        .setKind(kind(grants.kind()))
+        .setPermission(LivekitModels.ParticipantPermission.newBuilder()
+            .setCanSubscribe(video.maySubscribe()).setCanPublish(video.mayPublish())
+            .setCanPublishData(video.mayPublishData()).setHidden(video.hidden()).setRecorder(video.recorder())
+            .setCanUpdateMetadata(video.mayUpdateOwnMetadata())
+            .addAllCanPublishSources(video.canPublishSources().stream().map(RtcParticipant::source).toList()))
+        .build();
+    this.model = new Participant(info, this);
+  }
+
+  public Participant model() {
+    return model;
+  }
+
+  /**
+   * Joins the room: the JoinResponse goes out first, then (when the participant may subscribe)
+   * the subscriber connection's offer with the server's data channels, then the subscriptions
+   * to what is already published.
+   */
+  public void join() {
+    List<ParticipantInfo> others = new ArrayList<>();
+    for (Participant p : room.participants()) {
+      if (!p.hidden()) {
+        others.add(p.info());
+      }
+    }
+    room.join(model);
+    boolean subscriberPrimary = grants.video().maySubscribe();
+    signal.send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
+        .setRoom(room.snapshot()).setParticipant(model.info()).addAllOtherParticipants(others)
+        .setServerVersion(ServerInfo.VERSION).setServerInfo(ServerInfo.INFO)
+        .setSubscriberPrimary(subscriberPrimary).setPingTimeout(15).setPingInterval(5)).build());
+    if (subscriberPrimary) {
+      subscriber = node.newSession(this::onSubscriberOutput);
+      sections.add(SendSection.data(Integer.toString(nextMid++)));
+      if (options.autoSubscribe()) {
+        for (Participant p : room.participants()) {
+          if (p.session() instanceof RtcParticipant other && other != this) {
+            for (PublishedTrack t : other.publishedByMid.values()) {
+              subscribe(t);
+            }
+          }
+        }
+      }
+      negotiate();
+    }
+  }
+
+  /** Handles one signal request (on the room's loop). */
+  public void handle(SignalRequest request) {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    switch (request.getMessageCase()) {
+      case OFFER -> onPublisherOffer(request.getOffer(), now);
+      case ANSWER -> onSubscriberAnswer(request.getAnswer(), now);
+      case TRICKLE -> { } // ICE-lite: the peer's address is learned from its checks
+      case ADD_TRACK -> onAddTrack(request.getAddTrack());
+      case MUTE -> onMute(request.getMute());
+      case SUBSCRIPTION -> onSubscription(request.getSubscription());
+      case TRACK_SETTING -> onTrackSetting(request.getTrackSetting());
+      case LEAVE -> leave(DisconnectReason.CLIENT_INITIATED, false);
+      case UPDATE_METADATA -> onUpdateMetadata(request.getUpdateMetadata());
+      case PING -> signal.send(SignalResponse.newBuilder().setPong(System.currentTimeMillis()).build());
+      case PING_REQ -> signal.send(SignalResponse.newBuilder().setPongResp(LivekitRtc.Pong.newBuilder()
+          .setLastPingTimestamp(request.getPingReq().getTimestamp()).setTimestamp(System.currentTimeMillis())).build());
+      default -> log.debug("{}: ignored signal request {}", model.identity(), request.getMessageCase());
+    }
+  }
+
+  /** The signal connection closed without a leave: the participant is gone. */
+  public void signalClosed() {
+    if (!closed) {
+      leave(DisconnectReason.SIGNAL_CLOSE, false);
+    }
+  }
+
+  // ---- publishing ----
+
+  private void onAddTrack(LivekitRtc.AddTrackRequest req) {
+    String source = switch (req.getSource()) {
+      case CAMERA -> "camera";
+      case MICROPHONE -> "microphone";
+      case SCREEN_SHARE -> "screen_share";
+      case SCREEN_SHARE_AUDIO -> "screen_share_audio";
+      default -> req.getType() == TrackType.AUDIO ? "microphone" : "camera";
+    };
+    if (!grants.video().mayPublishSource(source)) {
+      log.info("{}: add_track refused: may not publish {}", model.identity(), source);
+      return; // livekit-server drops it; the client times out the publish
+    }
+    if (req.getCid().isEmpty() || pendingTracks.containsKey(req.getCid())) {
+      log.info("{}: add_track refused: empty or duplicate cid", model.identity());
+      return;
+    }
+    TrackInfo track = TrackInfo.newBuilder().setSid(Guid.next(Guid.TRACK)).setType(req.getType())
+        .setName(req.getName()).setSource(req.getSource()).setMuted(req.getMuted())
+        .setWidth(req.getWidth()).setHeight(req.getHeight()).addAllLayers(req.getLayersList())
+        .setSimulcast(req.getLayersCount() > 1).setDisableDtx(req.getDisableDtx()).setStereo(req.getStereo())
+        .setDisableRed(req.getDisableRed()).setEncryption(req.getEncryption()).setStream(req.getStream())
+        .build();
+    pendingTracks.put(req.getCid(), track);
+    signal.send(SignalResponse.newBuilder().setTrackPublished(LivekitRtc.TrackPublishedResponse.newBuilder()
+        .setCid(req.getCid()).setTrack(track)).build());
+  }
+
+  private void onPublisherOffer(LivekitRtc.SessionDescription offer, long now) {
+    if (publisher == null) {
+      publisher = node.newSession(this::onPublisherOutput);
+    }
+    String answer;
+    try {
+      answer = publisher.handleOffer(offer.getSdp(), now);
+    } catch (SdpFormatException e) {
+      log.info("{}: bad publisher offer: {}", model.identity(), e.getMessage());
+      return;
+    }
+    node.flush(publisher);
+    signal.send(SignalResponse.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
+        .setType("answer").setSdp(answer).setId(offer.getId())).build());
+    for (RemoteSection s : publisher.remoteSections().values()) {
+      if (s.peerSends() && !publishedByMid.containsKey(s.mid())) {
+        TrackInfo pending = pendingTracks.remove(s.msidTrack());
+        if (pending == null) {
+          pending = firstPending(s.kind());
+        }
+        if (pending != null) {
+          publish(s, pending);
+        }
+      }
+    }
+  }
+
+  private TrackInfo firstPending(String kind) {
+    TrackType type = kind.equals("audio") ? TrackType.AUDIO : TrackType.VIDEO;
+    for (var e : pendingTracks.entrySet()) {
+      if (e.getValue().getType() == type) {
+        pendingTracks.remove(e.getKey());
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private void publish(RemoteSection section, TrackInfo pending) {
+    TrackInfo info = pending.toBuilder().setMid(section.mid()).setMimeType(section.codec().mimeType(section.kind()))
+        .setSimulcast(section.rids().size() > 1 || pending.getSimulcast()).build();
+    PublishedTrack track = new PublishedTrack(this, section.mid(), section.codec(), info);
+    publishedByMid.put(section.mid(), track);
+    for (Long ssrc : section.ssrcs()) {
+      track.bind(ssrc, "");
+      publishedBySsrc.put(ssrc, track);
+    }
+    room.trackPublished(model, info);
+    log.debug("{}: published {} {} on mid {}", model.identity(), info.getSid(), info.getMimeType(), section.mid());
+    for (Participant p : room.participants()) {
+      if (p.session() instanceof RtcParticipant other && other != this && other.options.autoSubscribe()
+          && other.subscriber != null) {
+        other.subscribe(track);
+        other.negotiate();
+      }
+    }
+  }
+
+  private void onMute(LivekitRtc.MuteTrackRequest req) {
+    for (PublishedTrack t : publishedByMid.values()) {
+      if (t.sid().equals(req.getSid())) {
+        t.info = t.info.toBuilder().setMuted(req.getMuted()).build();
+        model.tracks().put(t.sid(), t.info);
+        room.participantChanged(model, b -> { });
+        return;
+      }
+    }
+  }
+
+  private void onUpdateMetadata(LivekitRtc.UpdateParticipantMetadata req) {
+    if (!grants.video().mayUpdateOwnMetadata()) {
+      return;
+    }
+    room.participantChanged(model, b -> {
+      if (!req.getMetadata().isEmpty()) {
+        b.setMetadata(req.getMetadata());
+      }
+      if (!req.getName().isEmpty()) {
+        b.setName(req.getName());
+      }
+      b.putAllAttributes(req.getAttributesMap());
+    });
+  }
+
+  private void onPublisherOutput(PeerSession session, PeerOutput output) {
+    switch (output) {
+      case PeerOutput.RtpReceived r -> onPublishedRtp(r.packet(), System.nanoTime());
+      case PeerOutput.DataReceived d -> onData(d);
+      case PeerOutput.Connected c -> {
+        if (model.info().getState() != ParticipantInfo.State.ACTIVE) {
+          room.participantChanged(model, b -> b.setState(ParticipantInfo.State.ACTIVE));
+        }
+      }
+      case PeerOutput.Closed c -> {
+        if (!closed) {
+          log.info("{}: publisher connection closed: {}", model.identity(), c.reason());
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void onPublishedRtp(byte[] packet, long now) {
+    try {
+      rtp.wrap(packet, 0, packet.length);
+    } catch (WireFormatException e) {
+      return;
+    }
+    long ssrc = rtp.ssrc();
+    PublishedTrack track = publishedBySsrc.get(ssrc);
+    if (track == null) {
+      track = bindByExtensions(ssrc);
+      if (track == null) {
+        return;
+      }
+    }
+    track.receivedPackets++;
+    if (ssrc != track.forwardedSsrc) {
+      return;
+    }
+    for (DownTrack d : track.downTracks) {
+      if (d.flowing()) {
+        d.subscriber.forward(d, packet, packet.length);
+      }
+    }
+  }
+
+  /** Binds an unknown SSRC to a track by its mid and rid header extensions (simulcast). */
+  private PublishedTrack bindByExtensions(long ssrc) {
+    String mid = extensionText(publisher.remoteExtensionId(MID_EXTENSION));
+    if (mid == null) {
+      return null;
+    }
+    PublishedTrack track = publishedByMid.get(mid);
+    if (track == null) {
+      return null;
+    }
+    String rid = extensionText(publisher.remoteExtensionId(RID_EXTENSION));
+    track.bind(ssrc, rid == null ? "" : rid);
+    publishedBySsrc.put(ssrc, track);
+    return track;
+  }
+
+  private String extensionText(int id) {
+    if (id <= 0) {
+      return null;
+    }
+    long found = rtp.findExtension(id);
+    if (found == RtpPacket.NOT_FOUND) {
+      return null;
+    }
+    return new String(rtp.buffer(), (int) (found >>> 16), (int) (found & 0xffff), StandardCharsets.US_ASCII);
+  }
+
+  /** Asks the publisher of {@code track} for a key frame (PLI), at most twice a second. */
+  void requestKeyFrame(PublishedTrack track, long now) {
+    if (publisher == null || track.forwardedSsrc < 0 || !track.mayRequestKeyFrame(now, KEY_FRAME_THROTTLE_NANOS)) {
+      return;
+    }
+    byte[] pli = new RtcpPacket.PictureLossIndication(1, track.forwardedSsrc).encode();
+    byte[] buf = java.util.Arrays.copyOf(pli, pli.length + 64);
+    if (publisher.sendRtcp(buf, 0, pli.length)) {
+      node.flush(publisher);
+    }
+  }
+
+  // ---- subscribing ----
+
+  private void subscribe(PublishedTrack track) {
+    if (downTracks.containsKey(track.sid()) || subscriber == null) {
+      return;
+    }
+    long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
+    String streamId = track.owner.model.sid() + "|" + track.sid();
+    SendSection section = new SendSection(Integer.toString(nextMid++), track.kind(), track.codec, ssrc, streamId,
+        track.sid(), true);
+    sections.add(section);
+    DownTrack d = new DownTrack(track, this, section);
+    downTracks.put(track.sid(), d);
+    downTracksBySsrc.put(ssrc, d);
+    track.downTracks.add(d);
+  }
+
+  private void unsubscribe(String trackSid) {
+    DownTrack d = downTracks.remove(trackSid);
+    if (d == null) {
+      return;
+    }
+    d.track.downTracks.remove(d);
+    downTracksBySsrc.remove(d.section.ssrc());
+    int i = sections.indexOf(d.section);
+    d.section = d.section.deactivate();
+    if (i >= 0) {
+      sections.set(i, d.section);
+    }
+  }
+
+  private void onSubscription(LivekitRtc.UpdateSubscription req) {
+    List<String> sids = new ArrayList<>(req.getTrackSidsList());
+    req.getParticipantTracksList().forEach(pt -> sids.addAll(pt.getTrackSidsList()));
+    updateSubscriptions(Set.copyOf(sids), req.getSubscribe());
+  }
+
+  @Override
+  public void updateSubscriptions(Set<String> trackSids, boolean subscribe) {
+    if (subscriber == null) {
+      return;
+    }
+    for (String sid : trackSids) {
+      if (subscribe) {
+        PublishedTrack t = findPublished(sid);
+        if (t != null) {
+          subscribe(t);
+        }
+      } else {
+        unsubscribe(sid);
+      }
+    }
+    negotiate();
+  }
+
+  private PublishedTrack findPublished(String trackSid) {
+    for (Participant p : room.participants()) {
+      if (p.session() instanceof RtcParticipant other && other != this) {
+        for (PublishedTrack t : other.publishedByMid.values()) {
+          if (t.sid().equals(trackSid)) {
+            return t;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private void onTrackSetting(LivekitRtc.UpdateTrackSettings req) {
+    for (String sid : req.getTrackSidsList()) {
+      DownTrack d = downTracks.get(sid);
+      if (d != null) {
+        boolean wasDisabled = d.disabled;
+        d.disabled = req.getDisabled();
+        if (wasDisabled && !d.disabled) {
+          d.track.owner.requestKeyFrame(d.track, System.nanoTime());
+        }
+      }
+    }
+  }
+
+  /** Offers the subscriber connection's current sections, unless an offer awaits its answer. */
+  private void negotiate() {
+    if (subscriber == null || closed) {
+      return;
+    }
+    if (offerInFlight) {
+      renegotiate = true;
+      return;
+    }
+    renegotiate = false;
+    offerInFlight = true;
+    String sdp = subscriber.createServerOffer(sections);
+    LivekitRtc.SessionDescription.Builder offer = LivekitRtc.SessionDescription.newBuilder()
+        .setType("offer").setSdp(sdp).setId(++offerId);
+    for (SendSection s : sections) {
+      if (!s.isData() && s.active()) {
+        offer.putMidToTrackId(s.mid(), s.trackId());
+      }
+    }
+    signal.send(SignalResponse.newBuilder().setOffer(offer).build());
+  }
+
+  private void onSubscriberAnswer(LivekitRtc.SessionDescription answer, long now) {
+    if (subscriber == null || !offerInFlight) {
+      log.info("{}: unexpected subscriber answer", model.identity());
+      return;
+    }
+    try {
+      subscriber.handleAnswer(answer.getSdp(), now);
+    } catch (SdpFormatException e) {
+      log.info("{}: bad subscriber answer: {}", model.identity(), e.getMessage());
+      return;
+    }
+    offerInFlight = false;
+    node.flush(subscriber);
+    for (DownTrack d : downTracks.values()) {
+      if (!d.negotiated) {
+        d.negotiated = true;
+        d.track.owner.requestKeyFrame(d.track, now);
+      }
+    }
+    if (renegotiate) {
+      negotiate();
+    }
+  }
+
+  /** Sends one packet of a track this participant subscribes to (on the media loop). */
+  void forward(DownTrack d, byte[] packet, int length) {
+    if (subscriber == null || length + 64 > scratch.length) {
+      return;
+    }
+    System.arraycopy(packet, 0, scratch, 0, length);
+    long ssrc = d.section.ssrc();
+    scratch[8] = (byte) (ssrc >>> 24);
+    scratch[9] = (byte) (ssrc >>> 16);
+    scratch[10] = (byte) (ssrc >>> 8);
+    scratch[11] = (byte) ssrc;
+    scratch[1] = (byte) ((scratch[1] & 0x80) | d.section.codec().payloadType());
+    if (subscriber.sendRtp(scratch, 0, length)) {
+      d.forwardedPackets++;
+      node.flush(subscriber);
+    }
+  }
+
+  private void onSubscriberOutput(PeerSession session, PeerOutput output) {
+    switch (output) {
+      case PeerOutput.RtcpReceived r -> onSubscriberRtcp(r.packet());
+      case PeerOutput.Connected c -> {
+        long now = System.nanoTime();
+        reliableStream = subscriber.openDataChannel(RELIABLE, true, now);
+        lossyStream = subscriber.openDataChannel(LOSSY, false, now);
+        if (model.info().getState() != ParticipantInfo.State.ACTIVE) {
+          room.participantChanged(model, b -> b.setState(ParticipantInfo.State.ACTIVE));
+        }
+      }
+      case PeerOutput.DataReceived d -> onData(d);
+      case PeerOutput.Closed c -> {
+        if (!closed) {
+          log.info("{}: subscriber connection closed: {}", model.identity(), c.reason());
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void onSubscriberRtcp(byte[] packet) {
+    List<RtcpPacket> packets = new ArrayList<>();
+    try {
+      RtcpPacket.parseCompound(packet, 0, packet.length, packets);
+    } catch (WireFormatException e) {
+      // the packets before the malformed one were kept
+    }
+    long now = System.nanoTime();
+    for (RtcpPacket p : packets) {
+      long media = switch (p) {
+        case RtcpPacket.PictureLossIndication pli -> pli.mediaSsrc();
+        case RtcpPacket.FullIntraRequest fir -> fir.entries().isEmpty() ? -1 : fir.entries().get(0)[0];
+        default -> -1;
+      };
+      DownTrack d = downTracksBySsrc.get(media);
+      if (d != null) {
+        d.track.owner.requestKeyFrame(d.track, now);
+      }
+    }
+  }
+
+  // ---- data ----
+
+  private void onData(PeerOutput.DataReceived d) {
+    if (!d.binary() || !grants.video().mayPublishData()) {
+      return;
+    }
+    DataPacket packet;
+    try {
+      packet = DataPacket.parseFrom(d.data());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      log.debug("{}: malformed data packet dropped: {}", model.identity(), e.getMessage());
+      return;
+    }
+    boolean reliable = !d.label().equals(LOSSY);
+    boolean hidden = model.hidden();
+    DataPacket.Builder stamped = packet.toBuilder()
+        .setParticipantIdentity(hidden ? "" : model.identity()).setParticipantSid(hidden ? "" : model.sid());
+    if (packet.hasUser()) {
+      stamped.getUserBuilder().setParticipantIdentity(hidden ? "" : model.identity())
+          .setParticipantSid(hidden ? "" : model.sid());
+    }
+    List<String> destinations = new ArrayList<>(packet.getDestinationIdentitiesList());
+    if (packet.hasUser()) {
+      destinations.addAll(packet.getUser().getDestinationIdentitiesList());
+    }
+    DataPacket out = stamped.build();
+    for (Participant p : room.participants()) {
+      if (p != model && (destinations.isEmpty() || destinations.contains(p.identity()))) {
+        p.session().sendData(out, reliable);
+      }
+    }
+  }
+
+  @Override
+  public void sendData(DataPacket packet, boolean reliable) {
+    int stream = reliable || lossyStream < 0 ? reliableStream : lossyStream;
+    if (subscriber == null || stream < 0 || closed) {
+      return;
+    }
+    subscriber.sendBinary(stream, packet.toByteArray(), System.nanoTime());
+    node.flush(subscriber);
+  }
+
+  // ---- leaving ----
+
+  @Override
+  public void send(SignalResponse message) {
+    if (!closed) {
+      signal.send(message);
+    }
+  }
+
+  /** Removed by the room or the server: tell the client why, then close. */
+  @Override
+  public void close(DisconnectReason reason) {
+    if (closed) {
+      return;
+    }
+    signal.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()
+        .setReason(reason).setAction(LivekitRtc.LeaveRequest.Action.DISCONNECT)).build());
+    shutdown();
+  }
+
+  private void leave(DisconnectReason reason, boolean tellClient) {
+    if (closed) {
+      return;
+    }
+    if (tellClient) {
+      close(reason);
+    } else {
+      shutdown();
+    }
+    room.leave(model.identity(), java.time.Instant.now());
+  }
+
+  /** Stops media both ways: our tracks leave their subscribers, our subscriptions end. */
+  private void shutdown() {
+    closed = true;
+    for (PublishedTrack t : publishedByMid.values()) {
+      for (DownTrack d : List.copyOf(t.downTracks)) {
+        d.subscriber.unsubscribe(t.sid());
+        d.subscriber.negotiate();
+      }
+      room.trackUnpublished(model, t.sid());
+    }
+    publishedByMid.clear();
+    for (DownTrack d : downTracks.values()) {
+      d.track.downTracks.remove(d);
+    }
+    downTracks.clear();
+    if (publisher != null) {
+      node.remove(publisher);
+    }
+    if (subscriber != null) {
+      node.remove(subscriber);
+    }
+    signal.close();
+  }
+
+  private static ParticipantInfo.Kind kind(String kind) {
+    return switch (kind) {
+      case "ingress" -> ParticipantInfo.Kind.INGRESS;
+      case "egress" -> ParticipantInfo.Kind.EGRESS;
+      case "sip" -> ParticipantInfo.Kind.SIP;
+      case "agent" -> ParticipantInfo.Kind.AGENT;
+      default -> ParticipantInfo.Kind.STANDARD;
+    };
+  }
+
+  private static TrackSource source(String name) {
+    return switch (name) {
+      case "camera" -> TrackSource.CAMERA;
+      case "microphone" -> TrackSource.MICROPHONE;
+      case "screen_share" -> TrackSource.SCREEN_SHARE;
+      case "screen_share_audio" -> TrackSource.SCREEN_SHARE_AUDIO;
+      default -> TrackSource.UNKNOWN;
+    };
+  }
+}

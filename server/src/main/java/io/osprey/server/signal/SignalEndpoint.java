@@ -1,0 +1,114 @@
+package io.osprey.server.signal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.osprey.protocol.auth.ClaimGrants;
+import io.osprey.server.http.Authenticator;
+import io.osprey.server.http.HttpResponses;
+import io.osprey.server.room.Room;
+import io.osprey.server.room.RoomManager;
+import io.osprey.server.rtc.MediaNode;
+import io.osprey.server.rtc.RtcParticipant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /rtc}: LiveKit's WebSocket signalling (v0, two peer connections). The token and the
+ * room are checked before the upgrade, with livekit-server's plain-text errors; then the
+ * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
+ * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} (one peer connection) is not
+ * served yet: it answers 404, and livekit-client falls back to {@code /rtc}.
+ */
+public final class SignalEndpoint extends ValidateEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(SignalEndpoint.class);
+
+  private final RoomManager rooms;
+  private final MediaNode media;
+  private final int maxMessageBytes;
+
+  /** @param maxMessageBytes the largest signal message (livekit-server: 2 MiB; larger closes with 1009) */
+  public SignalEndpoint(Authenticator auth, RoomManager rooms, boolean autoCreate, MediaNode media, int maxMessageBytes) {
+    super(auth, rooms, autoCreate);
+    this.rooms = rooms;
+    this.media = media;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  @Override
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+    if (!path.equals("/rtc")) {
+      super.handle(ctx, request, path);
+      return;
+    }
+    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "404 page not found");
+      return;
+    }
+    ClaimGrants grants = check(ctx, request);
+    if (grants == null) {
+      return;
+    }
+    Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+    RtcParticipant.Options options = new RtcParticipant.Options(
+        !List.of("0", "false").contains(first(query, "auto_subscribe", "1")),
+        parseInt(first(query, "protocol", "0")));
+    String roomName = grants.video().room();
+    Room room;
+    try {
+      rooms.create(roomName, RoomManager.CreateOptions.DEFAULTS);
+      room = rooms.get(roomName).orElseThrow();
+    } catch (RoomManager.LimitException e) {
+      HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    String scheme = "ws://";
+    WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+        scheme + request.headers().get(HttpHeaderNames.HOST) + path, null, true, maxMessageBytes)
+        .newHandshaker(request);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+      return;
+    }
+    SignalConnection connection = new SignalConnection(ctx.channel());
+    handshaker.handshake(ctx.channel(), request).addListener(f -> {
+      if (!f.isSuccess()) {
+        log.debug("websocket handshake failed: {}", f.cause().getMessage());
+        return;
+      }
+      ctx.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(maxMessageBytes));
+      ctx.pipeline().addLast("signal", connection);
+      ctx.pipeline().remove(ctx.handler());
+      room.loop().execute(() -> {
+        if (room.closed()) {
+          connection.close();
+          return;
+        }
+        RtcParticipant participant = new RtcParticipant(media, room, grants, options, connection);
+        connection.bind(participant, room.loop());
+        participant.join();
+      });
+    });
+  }
+
+  private static String first(Map<String, List<String>> query, String name, String otherwise) {
+    List<String> v = query.get(name);
+    return v == null || v.isEmpty() ? otherwise : v.get(0);
+  }
+
+  private static int parseInt(String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

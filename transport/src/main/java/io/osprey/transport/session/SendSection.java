@@ -1,0 +1,28 @@
+package io.osprey.transport.session;
+
+/**
+ * A media section the server offers on a connection it sends on (LiveKit's subscriber
+ * connection): one forwarded track with our SSRC and the msid the client uses to find the track.
+ * An inactive section keeps its mid (m-lines are never removed in renegotiation) but carries
+ * nothing. The data channel section is one of these too ({@link #data}), so the m-line order stays
+ * what the first offer set.
+ *
+ * @param streamId LiveKit's {@code <participant sid>|<track sid>}
+ * @param trackId  the track sid
+ */
+public record SendSection(String mid, String kind, RtpCodec codec, long ssrc, String streamId, String trackId,
+                          boolean active) {
+  /** The data channel section (SCTP over DTLS). */
+  public static SendSection data(String mid) {
+    return new SendSection(mid, "application", null, 0, "", "", true);
+  }
+
+  public boolean isData() {
+    return kind.equals("application");
+  }
+
+  /** The same section, no longer carrying a track. */
+  public SendSection deactivate() {
+    return new SendSection(mid, kind, codec, ssrc, streamId, trackId, false);
+  }
+}
