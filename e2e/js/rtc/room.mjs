@@ -1,6 +1,6 @@
 // Two headless Chromium pages join one room through Osprey with livekit-client (unchanged, from
 // npm): each publishes its fake camera and microphone, subscribes to the other, and sends a data
-// message; then the first leaves. Usage: node room.mjs <ws-url> <api-key> <secret> <room>.
+// message; then the first leaves. Usage: node room.mjs <ws-url> <api-key> <secret> <room> [simulcast].
 // Prints one JSON line: what each page saw.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 
-const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
-const simulcast = process.env.OSPREY_SIMULCAST === '1';
+const [wsUrl, apiKey, secret, roomName, layers] = process.argv.slice(2);
+const simulcast = layers === 'simulcast';
 const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
 const server = createServer((req, res) => {
   if (req.url === '/livekit-client.umd.js') {

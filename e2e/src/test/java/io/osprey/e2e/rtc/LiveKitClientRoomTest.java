@@ -16,20 +16,23 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
  * The JavaScript SDK most LiveKit users run, unchanged: livekit-client from npm in two headless
  * Chromium pages joins one room on Osprey (falling back from {@code /rtc/v1} to {@code /rtc}),
- * publishes fake camera and microphone, and each page must decode the other's video and audio,
+ * publishes fake camera and microphone (one layer, or livekit-client's default simulcast layers,
+ * of which the SFU forwards one and switches at key frames), and each page must decode the other's video and audio,
  * receive the other's data message with sender and topic, see a mute, and see the other leave;
  * the webhooks must tell the same story.
  */
 class LiveKitClientRoomTest {
 
-  @Test
-  void twoBrowsersSeeHearAndMessageEachOther() throws Exception {
+  @ParameterizedTest(name = "simulcast {0}")
+  @ValueSource(booleans = {true, false})
+  void twoBrowsersSeeHearAndMessageEachOther(boolean simulcast) throws Exception {
     List<String> webhooks = new CopyOnWriteArrayList<>();
     HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hooks.createContext("/", exchange -> {
@@ -52,7 +55,8 @@ class LiveKitClientRoomTest {
             + hooks.getAddress().getPort() + "/\"]\n");
     try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
-      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/room.mjs", 150, ws, "devkey", "secret", "browsers"));
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/room.mjs", 150, ws, "devkey", "secret", "browsers",
+          simulcast ? "simulcast" : "single"));
       Map<String, Value> r = report.getFieldsMap();
       System.out.println("livekit-client report: " + ProtoJson.compact(report));
       assertThat(r).as("%s", report).doesNotContainKey("error");

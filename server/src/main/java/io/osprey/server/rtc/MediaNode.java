@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class MediaNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaNode.class);
 
+  private final ServerConfig.Rtc config;
   private final NativeTransport transport;
   private final EventLoopGroup group;
   private final UdpMux mux;
@@ -36,6 +37,7 @@ public final class MediaNode implements AutoCloseable {
   private final List<InetSocketAddress> tcpCandidates;
 
   private MediaNode(ServerConfig.Rtc rtc, boolean loopbackOnly) throws InterruptedException {
+    this.config = rtc;
     this.transport = NativeTransport.detect();
     this.group = transport.newGroup(1);
     InetAddress bind = loopbackOnly ? InetAddress.getLoopbackAddress() : anyAddress();
@@ -64,6 +66,11 @@ public final class MediaNode implements AutoCloseable {
    */
   public static MediaNode start(ServerConfig.Rtc rtc, boolean loopbackOnly) throws InterruptedException {
     return new MediaNode(rtc, loopbackOnly);
+  }
+
+  /** The {@code rtc} settings (buffer sizes, throttles). */
+  public ServerConfig.Rtc config() {
+    return config;
   }
 
   /** The loop of every peer connection and room of this node. */

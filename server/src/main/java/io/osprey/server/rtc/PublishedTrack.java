@@ -1,40 +1,58 @@
 package io.osprey.server.rtc;
 
 import io.osprey.protocol.livekit.LivekitModels.TrackInfo;
+import io.osprey.protocol.livekit.LivekitModels.TrackType;
+import io.osprey.sfu.buffer.PacketCache;
+import io.osprey.sfu.codec.VideoCodec;
+import io.osprey.sfu.nack.NackGenerator;
 import io.osprey.transport.session.RtpCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A track a participant publishes, as the SFU routes it: the publisher's section and codec, the
- * SSRCs bound to it (one per simulcast layer, by rid), the layer forwarded, and its down tracks.
- * Confined to the media loop.
- *
- * <p>Simulcast: every layer arrives; one is forwarded. Until layer switching with sequence and
- * timestamp rewriting is in place, the highest layer seen is chosen once and kept, so every
- * subscriber's sequence stays that layer's own, gap-free.
+ * SSRC of each simulcast layer (bound by rid), per layer a cache of recent packets (answering
+ * subscribers' NACKs) and a NACK generator (repairing loss from the publisher), and its down
+ * tracks. Confined to the media loop.
  */
 final class PublishedTrack {
-  private static final List<String> LAYER_ORDER = List.of("q", "h", "f");
+  /** livekit-client's rids, lowest to highest. */
+  private static final List<String> LIVEKIT_RIDS = List.of("q", "h", "f");
+  static final int MAX_LAYERS = 3;
 
   final RtcParticipant owner;
   final String mid;
   final RtpCodec codec;
+  final VideoCodec videoCodec;
+  final boolean audio;
+  final List<String> offeredRids;
   TrackInfo info;
   final List<DownTrack> downTracks = new ArrayList<>();
-  /** rid ("" without simulcast) of each SSRC bound to this track. */
-  final Map<Long, String> layers = new HashMap<>();
-  long forwardedSsrc = -1;
-  long lastKeyFrameRequestNanos = Long.MIN_VALUE / 2;
+  final Map<Long, Integer> layerBySsrc = new HashMap<>();
+  final long[] ssrcByLayer = new long[MAX_LAYERS];
+  final PacketCache[] caches = new PacketCache[MAX_LAYERS];
+  final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
+  private final long[] lastKeyFrameRequest = new long[MAX_LAYERS];
+  private final long[] lastPacketAt = new long[MAX_LAYERS];
+  private final int cacheSize;
   long receivedPackets;
 
-  PublishedTrack(RtcParticipant owner, String mid, RtpCodec codec, TrackInfo info) {
+  PublishedTrack(RtcParticipant owner, String mid, RtpCodec codec, TrackInfo info, List<String> offeredRids,
+                 int cacheSize) {
     this.owner = owner;
     this.mid = mid;
     this.codec = codec;
     this.info = info;
+    this.audio = info.getType() == TrackType.AUDIO;
+    this.videoCodec = audio ? VideoCodec.OTHER : VideoCodec.of(codec.name());
+    this.offeredRids = List.copyOf(offeredRids);
+    this.cacheSize = cacheSize;
+    Arrays.fill(ssrcByLayer, -1);
+    Arrays.fill(lastKeyFrameRequest, Long.MIN_VALUE / 2);
+    Arrays.fill(lastPacketAt, Long.MIN_VALUE / 2);
   }
 
   String sid() {
@@ -42,31 +60,66 @@ final class PublishedTrack {
   }
 
   String kind() {
-    return info.getType() == io.osprey.protocol.livekit.LivekitModels.TrackType.AUDIO ? "audio" : "video";
+    return audio ? "audio" : "video";
   }
 
-  /** Binds an SSRC to this track as layer {@code rid}; returns whether it is the forwarded one. */
-  void bind(long ssrc, String rid) {
-    layers.put(ssrc, rid);
-    if (forwardedSsrc < 0 || rank(rid) > rank(layers.getOrDefault(forwardedSsrc, ""))) {
-      // the better layer is taken only before anything was forwarded (see the class comment)
-      if (forwardedSsrc < 0 || receivedPackets == 0) {
-        forwardedSsrc = ssrc;
+  boolean simulcast() {
+    return offeredRids.size() > 1;
+  }
+
+  /** The highest layer this track can have (0 without simulcast). */
+  int topLayer() {
+    return Math.max(0, Math.min(MAX_LAYERS, offeredRids.size()) - 1);
+  }
+
+  /** Binds an SSRC as the layer of {@code rid} ("" without simulcast); returns the layer. */
+  int bind(long ssrc, String rid) {
+    int layer = LIVEKIT_RIDS.indexOf(rid);
+    if (layer < 0) {
+      layer = Math.max(0, offeredRids.indexOf(rid));
+    }
+    layer = Math.min(layer, MAX_LAYERS - 1);
+    layerBySsrc.put(ssrc, layer);
+    ssrcByLayer[layer] = ssrc;
+    if (caches[layer] == null) {
+      caches[layer] = new PacketCache(cacheSize, 1500);
+      nacks[layer] = audio ? null : new NackGenerator(NackGenerator.Config.defaults());
+    }
+    return layer;
+  }
+
+  /** Notes that {@code layer} is flowing. */
+  void received(int layer, long nowNanos) {
+    lastPacketAt[layer] = nowNanos;
+  }
+
+  /**
+   * The layer to aim for when {@code wanted} is asked: the highest layer at or below it that the
+   * publisher is sending (packets within the last second), else the lowest one it sends.
+   */
+  int available(int wanted, long nowNanos) {
+    if (wanted < 0) {
+      return wanted;
+    }
+    int lowestSending = -1;
+    for (int layer = MAX_LAYERS - 1; layer >= 0; layer--) {
+      boolean sending = nowNanos - lastPacketAt[layer] < 1_000_000_000L;
+      if (sending && layer <= wanted) {
+        return layer;
+      }
+      if (sending) {
+        lowestSending = layer;
       }
     }
+    return lowestSending < 0 ? wanted : lowestSending;
   }
 
-  private static int rank(String rid) {
-    int i = LAYER_ORDER.indexOf(rid);
-    return i < 0 ? 0 : i;
-  }
-
-  /** Whether a key frame request may go out now (at most one per {@code throttleNanos}). */
-  boolean mayRequestKeyFrame(long nowNanos, long throttleNanos) {
-    if (nowNanos - lastKeyFrameRequestNanos < throttleNanos) {
+  /** Whether a key frame request for {@code layer} may go out now (throttled per layer). */
+  boolean mayRequestKeyFrame(int layer, long nowNanos, long throttleNanos) {
+    if (nowNanos - lastKeyFrameRequest[layer] < throttleNanos) {
       return false;
     }
-    lastKeyFrameRequestNanos = nowNanos;
+    lastKeyFrameRequest[layer] = nowNanos;
     return true;
   }
 }

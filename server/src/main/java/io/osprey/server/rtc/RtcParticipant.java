@@ -45,6 +45,7 @@ public final class RtcParticipant implements ParticipantSession {
   private static final String RELIABLE = "_reliable";
   private static final String LOSSY = "_lossy";
   private static final long KEY_FRAME_THROTTLE_NANOS = 500_000_000L;
+  private static final long RETRANSMIT_INTERVAL_NANOS = 50_000_000L;
   private static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
   private static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
 
@@ -60,6 +61,8 @@ public final class RtcParticipant implements ParticipantSession {
   private final SecureRandom random = new SecureRandom();
   private final RtpPacket rtp = new RtpPacket();
   private final byte[] scratch = new byte[1500 + 64];
+  private final int[] nackScratch = new int[256];
+  private java.util.concurrent.ScheduledFuture<?> ticker;
 
   private PeerSession publisher;
   private PeerSession subscriber;
@@ -200,6 +203,7 @@ public final class RtcParticipant implements ParticipantSession {
   private void onPublisherOffer(LivekitRtc.SessionDescription offer, long now) {
     if (publisher == null) {
       publisher = node.newSession(this::onPublisherOutput);
+      ticker = node.loop().scheduleAtFixedRate(this::tick, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
     String answer;
     try {
@@ -238,11 +242,15 @@ public final class RtcParticipant implements ParticipantSession {
   private void publish(RemoteSection section, TrackInfo pending) {
     TrackInfo info = pending.toBuilder().setMid(section.mid()).setMimeType(section.codec().mimeType(section.kind()))
         .setSimulcast(section.rids().size() > 1 || pending.getSimulcast()).build();
-    PublishedTrack track = new PublishedTrack(this, section.mid(), section.codec(), info);
+    PublishedTrack track = new PublishedTrack(this, section.mid(), section.codec(), info, section.rids(),
+        Math.max(16, info.getType() == TrackType.AUDIO ? node.config().packetBufferSizeAudio()
+            : node.config().packetBufferSizeVideo()));
     publishedByMid.put(section.mid(), track);
-    for (Long ssrc : section.ssrcs()) {
-      track.bind(ssrc, "");
-      publishedBySsrc.put(ssrc, track);
+    if (section.rids().isEmpty()) {
+      for (Long ssrc : section.ssrcs()) {
+        track.bind(ssrc, "");
+        publishedBySsrc.put(ssrc, track);
+      }
     }
     room.trackPublished(model, info);
     log.debug("{}: published {} {} on mid {}", model.identity(), info.getSid(), info.getMimeType(), section.mid());
@@ -314,12 +322,24 @@ public final class RtcParticipant implements ParticipantSession {
       }
     }
     track.receivedPackets++;
-    if (ssrc != track.forwardedSsrc) {
+    int layer = track.layerBySsrc.get(ssrc);
+    track.received(layer, now);
+    int seq = rtp.sequenceNumber();
+    track.caches[layer].put(seq, packet, 0, packet.length);
+    if (track.nacks[layer] != null) {
+      track.nacks[layer].handlePacket(seq, now);
+    }
+    int headerLength = rtp.payloadOffset();
+    if (rtp.payloadLength() == 0) { // padding only (bandwidth probing): subscribers must not see a gap
+      for (DownTrack d : track.downTracks) {
+        d.forwarder.skip(seq, layer);
+      }
       return;
     }
+    boolean keyFrame = track.audio || track.videoCodec.isKeyFrame(packet, headerLength, rtp.payloadLength());
     for (DownTrack d : track.downTracks) {
       if (d.flowing()) {
-        d.subscriber.forward(d, packet, packet.length);
+        d.subscriber.forward(d, packet, headerLength, seq, rtp.timestamp(), layer, keyFrame, now);
       }
     }
   }
@@ -335,6 +355,9 @@ public final class RtcParticipant implements ParticipantSession {
       return null;
     }
     String rid = extensionText(publisher.remoteExtensionId(RID_EXTENSION));
+    if (rid == null && track.simulcast()) {
+      return null; // a layer is bound by its rid (RTX and probing streams carry repaired-rid instead)
+    }
     track.bind(ssrc, rid == null ? "" : rid);
     publishedBySsrc.put(ssrc, track);
     return track;
@@ -351,15 +374,52 @@ public final class RtcParticipant implements ParticipantSession {
     return new String(rtp.buffer(), (int) (found >>> 16), (int) (found & 0xffff), StandardCharsets.US_ASCII);
   }
 
-  /** Asks the publisher of {@code track} for a key frame (PLI), at most twice a second. */
-  void requestKeyFrame(PublishedTrack track, long now) {
-    if (publisher == null || track.forwardedSsrc < 0 || !track.mayRequestKeyFrame(now, KEY_FRAME_THROTTLE_NANOS)) {
+  /** Asks the publisher for a key frame (PLI) on {@code layer} of {@code track}, throttled per layer. */
+  void requestKeyFrame(PublishedTrack track, int layer, long now) {
+    if (publisher == null || track.audio || layer < 0) {
       return;
     }
-    byte[] pli = new RtcpPacket.PictureLossIndication(1, track.forwardedSsrc).encode();
-    byte[] buf = java.util.Arrays.copyOf(pli, pli.length + 64);
-    if (publisher.sendRtcp(buf, 0, pli.length)) {
+    long ssrc = track.ssrcByLayer[Math.min(layer, PublishedTrack.MAX_LAYERS - 1)];
+    if (ssrc < 0 || !track.mayRequestKeyFrame(layer, now, KEY_FRAME_THROTTLE_NANOS)) {
+      return;
+    }
+    log.debug("{}: key frame request for {} layer {}", model.identity(), track.sid(), layer);
+    sendToPublisher(new RtcpPacket.PictureLossIndication(1, ssrc));
+  }
+
+  private void sendToPublisher(RtcpPacket packet) {
+    byte[] encoded = packet.encode();
+    byte[] buf = java.util.Arrays.copyOf(encoded, encoded.length + 64); // room for the SRTCP trailer
+    if (publisher.sendRtcp(buf, 0, encoded.length)) {
       node.flush(publisher);
+    }
+  }
+
+  /** Every 20 ms: NACKs to the publisher for what its tracks lost. */
+  private void tick() {
+    if (closed || publisher == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (PublishedTrack t : publishedByMid.values()) {
+      for (int layer = 0; layer < PublishedTrack.MAX_LAYERS; layer++) {
+        var nack = t.nacks[layer];
+        if (nack == null || nack.nextDeadlineNanos() > now) {
+          continue;
+        }
+        int n = nack.pollNacks(now, nackScratch);
+        if (n > 0) {
+          List<Integer> lost = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            lost.add(nackScratch[i]);
+          }
+          sendToPublisher(new RtcpPacket.GenericNack(1, t.ssrcByLayer[layer], lost));
+        }
+        if (nack.keyFrameNeeded()) {
+          nack.clearKeyFrameNeeded();
+          requestKeyFrame(t, layer, now);
+        }
+      }
     }
   }
 
@@ -432,13 +492,13 @@ public final class RtcParticipant implements ParticipantSession {
   }
 
   private void onTrackSetting(LivekitRtc.UpdateTrackSettings req) {
+    long now = System.nanoTime();
     for (String sid : req.getTrackSidsList()) {
       DownTrack d = downTracks.get(sid);
       if (d != null) {
-        boolean wasDisabled = d.disabled;
-        d.disabled = req.getDisabled();
-        if (wasDisabled && !d.disabled) {
-          d.track.owner.requestKeyFrame(d.track, System.nanoTime());
+        d.settings(req.getDisabled(), req.getWidth(), req.getHeight(), req.getQuality());
+        if (d.forwarder.keyFrameWanted()) {
+          d.track.owner.requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
         }
       }
     }
@@ -463,6 +523,11 @@ public final class RtcParticipant implements ParticipantSession {
         offer.putMidToTrackId(s.mid(), s.trackId());
       }
     }
+    for (DownTrack d : downTracks.values()) {
+      if (d.offeredIn == 0) {
+        d.offeredIn = offerId;
+      }
+    }
     signal.send(SignalResponse.newBuilder().setOffer(offer).build());
   }
 
@@ -480,9 +545,9 @@ public final class RtcParticipant implements ParticipantSession {
     offerInFlight = false;
     node.flush(subscriber);
     for (DownTrack d : downTracks.values()) {
-      if (!d.negotiated) {
+      if (!d.negotiated && d.offeredIn != 0 && d.offeredIn <= offerId) { // not those added since this offer
         d.negotiated = true;
-        d.track.owner.requestKeyFrame(d.track, now);
+        d.track.owner.requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
       }
     }
     if (renegotiate) {
@@ -491,21 +556,46 @@ public final class RtcParticipant implements ParticipantSession {
   }
 
   /** Sends one packet of a track this participant subscribes to (on the media loop). */
-  void forward(DownTrack d, byte[] packet, int length) {
-    if (subscriber == null || length + 64 > scratch.length) {
+  void forward(DownTrack d, byte[] packet, int headerLength, int seq, long ts, int layer, boolean keyFrame, long now) {
+    if (subscriber == null) {
       return;
     }
-    System.arraycopy(packet, 0, scratch, 0, length);
-    long ssrc = d.section.ssrc();
-    scratch[8] = (byte) (ssrc >>> 24);
-    scratch[9] = (byte) (ssrc >>> 16);
-    scratch[10] = (byte) (ssrc >>> 8);
-    scratch[11] = (byte) ssrc;
-    scratch[1] = (byte) ((scratch[1] & 0x80) | d.section.codec().payloadType());
-    if (subscriber.sendRtp(scratch, 0, length)) {
-      d.forwardedPackets++;
+    d.retarget(now);
+    int before = d.forwarder.currentLayer();
+    int n = d.forwarder.forward(packet, 0, packet.length, headerLength, seq, ts, layer, keyFrame, scratch, 0, now);
+    if (d.forwarder.currentLayer() != before) {
+      log.debug("{}: {} now forwards layer {} (target {})", model.identity(), d.track.sid(), d.forwarder.currentLayer(),
+          d.forwarder.targetLayer());
+    }
+    if (d.forwarder.keyFrameWanted()) {
+      d.track.owner.requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
+    }
+    if (n > 0 && n + 64 <= scratch.length && subscriber.sendRtp(scratch, 0, n)) {
       node.flush(subscriber);
     }
+  }
+
+  /** Resends what a subscriber NACKed, from the publisher's cache, as the subscriber first got it. */
+  private void retransmit(DownTrack d, List<Integer> lost, long now) {
+    for (int outSeq : lost) {
+      int found = d.forwarder.lookupRetransmission(outSeq, now, RETRANSMIT_INTERVAL_NANOS);
+      if (found < 0) {
+        continue;
+      }
+      var cache = d.track.caches[found >>> 16];
+      int n = cache == null ? -1 : cache.get(found & 0xffff, scratch, 0);
+      if (n <= 0 || n + 64 > scratch.length) {
+        continue;
+      }
+      try {
+        rtp.wrap(scratch, 0, n);
+      } catch (WireFormatException e) {
+        continue;
+      }
+      d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
+      subscriber.sendRtp(scratch, 0, n);
+    }
+    node.flush(subscriber);
   }
 
   private void onSubscriberOutput(PeerSession session, PeerOutput output) {
@@ -538,15 +628,28 @@ public final class RtcParticipant implements ParticipantSession {
     }
     long now = System.nanoTime();
     for (RtcpPacket p : packets) {
-      long media = switch (p) {
-        case RtcpPacket.PictureLossIndication pli -> pli.mediaSsrc();
-        case RtcpPacket.FullIntraRequest fir -> fir.entries().isEmpty() ? -1 : fir.entries().get(0)[0];
-        default -> -1;
-      };
-      DownTrack d = downTracksBySsrc.get(media);
-      if (d != null) {
-        d.track.owner.requestKeyFrame(d.track, now);
+      switch (p) {
+        case RtcpPacket.PictureLossIndication pli -> keyFrameRequested(downTracksBySsrc.get(pli.mediaSsrc()), now);
+        case RtcpPacket.FullIntraRequest fir -> {
+          for (long[] entry : fir.entries()) {
+            keyFrameRequested(downTracksBySsrc.get(entry[0]), now);
+          }
+        }
+        case RtcpPacket.GenericNack nack -> {
+          DownTrack d = downTracksBySsrc.get(nack.mediaSsrc());
+          if (d != null) {
+            retransmit(d, nack.lost(), now);
+          }
+        }
+        default -> { }
       }
+    }
+  }
+
+  private void keyFrameRequested(DownTrack d, long now) {
+    if (d != null) {
+      int layer = d.forwarder.currentLayer() >= 0 ? d.forwarder.currentLayer() : d.forwarder.targetLayer();
+      d.track.owner.requestKeyFrame(d.track, layer, now);
     }
   }
 
@@ -628,6 +731,9 @@ public final class RtcParticipant implements ParticipantSession {
   /** Stops media both ways: our tracks leave their subscribers, our subscriptions end. */
   private void shutdown() {
     closed = true;
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
     for (PublishedTrack t : publishedByMid.values()) {
       for (DownTrack d : List.copyOf(t.downTracks)) {
         d.subscriber.unsubscribe(t.sid());

@@ -14,6 +14,7 @@ public final class Sequencer {
   private final int[] outSeq;
   private final int[] source; // layer << 16 | inSeq
   private final long[] lastResentAt;
+  private final long[] outTs;
 
   public Sequencer(int capacity) {
     int slots = Integer.highestOneBit(Math.max(1, capacity - 1) << 1);
@@ -21,6 +22,7 @@ public final class Sequencer {
     this.outSeq = new int[slots];
     this.source = new int[slots];
     this.lastResentAt = new long[slots];
+    this.outTs = new long[slots];
     java.util.Arrays.fill(outSeq, -1);
   }
 
@@ -30,6 +32,17 @@ public final class Sequencer {
     this.outSeq[slot] = outSeq & 0xffff;
     this.source[slot] = (layer & 0xff) << 16 | (inSeq & 0xffff);
     this.lastResentAt[slot] = Long.MIN_VALUE;
+  }
+
+  /** Records, with the timestamp the packet went out with (to resend it unchanged). */
+  public void record(int outSeq, int inSeq, int layer, long outTimestamp) {
+    record(outSeq, inSeq, layer);
+    this.outTs[outSeq & mask] = outTimestamp;
+  }
+
+  /** The outgoing timestamp recorded for {@code outSeq} (valid after a successful {@link #lookup}). */
+  public long outTimestamp(int outSeq) {
+    return outTs[outSeq & mask];
   }
 
   /**

@@ -18,12 +18,13 @@ public record MediaDescription(String media, int port, String proto, List<String
     lines = List.copyOf(lines);
   }
 
-  /** Values of every {@code a=name} line, in order (null for flags). */
+  /** Values of every {@code a=name} line, in order (empty for a flag, or a value-less line). */
   public List<String> attributes(String name) {
     List<String> out = new ArrayList<>();
     for (SdpLine l : lines) {
       if (l.type() == 'a' && l.attributeName().equals(name)) {
-        out.add(l.attributeValue());
+        String v = l.attributeValue();
+        out.add(v == null ? "" : v);
       }
     }
     return out;
@@ -32,7 +33,7 @@ public record MediaDescription(String media, int port, String proto, List<String
   /** The first {@code a=name} value. */
   public Optional<String> attribute(String name) {
     List<String> all = attributes(name);
-    return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.get(0) == null ? "" : all.get(0));
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
   }
 
   public boolean has(String name) {

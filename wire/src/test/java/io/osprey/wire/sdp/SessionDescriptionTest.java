@@ -79,7 +79,7 @@ class SessionDescriptionTest {
   }
 
   @Test
-  void namesTheLineOfAnyStructuralError() {
+  void namesTheLineOfAnyStructuralError() throws SdpFormatException {
     assertThatThrownBy(() -> SessionDescription.parse("o=- 1 1 IN IP4 0.0.0.0\r\n")).hasMessageContaining("line 1")
         .hasMessageContaining("v=0");
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nnot a line\r\n")).hasMessageContaining("line 2");
@@ -87,6 +87,10 @@ class SessionDescriptionTest {
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video 9\r\n")).hasMessageContaining("m= needs");
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video 70000 UDP 96\r\n")).hasMessageContaining("out of range");
     assertThatThrownBy(() -> SessionDescription.parse("")).isInstanceOf(SdpFormatException.class);
+    // found by fuzzing: a value-less a=rtpmap was returned as null and broke payloadType()
+    SessionDescription flags = SessionDescription.parse("v=0\r\nm=video 9 UDP 96\r\na=rtpmap\r\na=mid\r\n");
+    assertThat(flags.media().get(0).payloadType("VP8")).isEqualTo(-1);
+    assertThat(flags.media().get(0).attributes("rtpmap")).containsExactly("");
     // found by fuzzing in CI: a port of only "/" escaped as ArrayIndexOutOfBoundsException
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video / UDP 96\r\n")).hasMessageContaining("bad port");
     assertThatThrownBy(() -> SessionDescription.parse("v=0\r\nm=video -1 UDP 96\r\n")).hasMessageContaining("bad port");
