@@ -3,7 +3,9 @@
 // message; then the first leaves. Usage: node room.mjs <ws-url> <api-key> <secret> <room> [simulcast].
 // Prints one JSON line: what each page saw.
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
@@ -30,7 +32,8 @@ async function token(identity) {
 // Runs in the page: joins, publishes, records what arrives.
 async function joinRoom({ wsUrl, token, simulcast }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
-  const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [] };
+  const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [],
+    speakers: [] };
   window.seen = seen;
   const room = new Room({ adaptiveStream: false, dynacast: false, publishDefaults: { simulcast } });
   window.room = room;
@@ -42,6 +45,7 @@ async function joinRoom({ wsUrl, token, simulcast }) {
     el.muted = true;
     document.body.appendChild(el);
   });
+  room.on(RoomEvent.ActiveSpeakersChanged, (speakers) => seen.speakers.push(speakers.map((p) => p.identity)));
   room.on(RoomEvent.TrackMuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: true }));
   room.on(RoomEvent.TrackUnmuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: false }));
   room.on(RoomEvent.DataReceived, (payload, p, kind, topic) =>
@@ -72,11 +76,26 @@ async function receiveStats() {
   return out;
 }
 
+// A steady 440 Hz tone at about -12 dBFS as the fake microphone, so speaker detection has speech to find.
+function toneWav(seconds = 10, rate = 48000) {
+  const samples = seconds * rate;
+  const b = Buffer.alloc(44 + samples * 2);
+  b.write('RIFF', 0); b.writeUInt32LE(36 + samples * 2, 4); b.write('WAVE', 8); b.write('fmt ', 12);
+  b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28); b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34); b.write('data', 36);
+  b.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  const path = join(tmpdir(), 'osprey-tone.wav');
+  writeFileSync(path, b);
+  return path;
+}
+
 const report = { pages: {} };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
     '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+    `--use-file-for-fake-audio-capture=${toneWav()}`,
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
     '--disable-features=WebRtcHideLocalIpsWithMdns'],
 });

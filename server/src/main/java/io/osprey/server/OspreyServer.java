@@ -86,7 +86,7 @@ public final class OspreyServer implements AutoCloseable {
     };
     boolean loopbackOnly = config.development() || (!config.bindAddresses().isEmpty()
         && config.bindAddresses().stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1") || a.equals("localhost")));
-    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), loopbackOnly);
+    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), config.audio(), loopbackOnly);
     // rooms live on the media loop with their participants' connections: routing needs no hand-offs
     this.rooms = new RoomManager(config.room(), config.limits(), media::loop, RoomEvents.all(webhooks, counting), clock);
     Authenticator auth = new Authenticator(new TokenVerifier(keys, clock));

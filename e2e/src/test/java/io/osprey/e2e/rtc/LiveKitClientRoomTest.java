@@ -25,7 +25,8 @@ import picocli.CommandLine;
  * Chromium pages joins one room on Osprey (falling back from {@code /rtc/v1} to {@code /rtc}),
  * publishes fake camera and microphone (one layer, or livekit-client's default simulcast layers,
  * of which the SFU forwards one and switches at key frames), and each page must decode the other's video and audio,
- * receive the other's data message with sender and topic, see a mute, and see the other leave;
+ * receive the other's data message with sender and topic, see the other among the active
+ * speakers (a steady tone as microphone), see a mute, and see the other leave;
  * the webhooks must tell the same story.
  */
 class LiveKitClientRoomTest {
@@ -80,6 +81,9 @@ class LiveKitClientRoomTest {
       assertThat(toAlice.get("from").getStringValue()).isEqualTo("bob");
       assertThat(bob.get("mutes").getListValue().getValuesList()).as("%s", report).isNotEmpty();
       assertThat(strings(bob, "disconnected")).contains("alice");
+      assertThat(bob.get("speakers").getListValue().getValuesList()).as("bob hears alice speak: %s", report)
+          .anySatisfy(list -> assertThat(list.getListValue().getValuesList()).extracting(Value::getStringValue)
+              .contains("alice"));
 
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (!webhooks.contains("participant_left alice") && System.nanoTime() < deadline) {

@@ -36,7 +36,9 @@ public final class MediaNode implements AutoCloseable {
   private final List<InetSocketAddress> udpCandidates;
   private final List<InetSocketAddress> tcpCandidates;
 
-  private MediaNode(ServerConfig.Rtc rtc, boolean loopbackOnly) throws InterruptedException {
+  private final SpeakerDetector speakers;
+
+  private MediaNode(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly) throws InterruptedException {
     this.config = rtc;
     this.transport = NativeTransport.detect();
     this.group = transport.newGroup(1);
@@ -56,6 +58,12 @@ public final class MediaNode implements AutoCloseable {
       }
     }
     this.tcpCandidates = tcp;
+    var levels = new io.osprey.sfu.audio.AudioLevelConfig(audio.activeLevel(), audio.minPercentile(),
+        audio.updateInterval().toNanos(), Math.max(1, audio.smoothIntervals()));
+    this.speakers = new SpeakerDetector(levels);
+    long every = levels.updateIntervalNanos();
+    mux.eventLoop().scheduleAtFixedRate(() -> speakers.update(System.nanoTime()), every, every,
+        java.util.concurrent.TimeUnit.NANOSECONDS);
     log.info("rtc: udp {} tcp {} advertising {}", mux.localAddress(), tcp, advertised);
   }
 
@@ -64,8 +72,14 @@ public final class MediaNode implements AutoCloseable {
    *
    * @param loopbackOnly bind and advertise loopback only (development mode, loopback bind addresses)
    */
-  public static MediaNode start(ServerConfig.Rtc rtc, boolean loopbackOnly) throws InterruptedException {
-    return new MediaNode(rtc, loopbackOnly);
+  public static MediaNode start(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly)
+      throws InterruptedException {
+    return new MediaNode(rtc, audio, loopbackOnly);
+  }
+
+  /** Active speakers of every room on this node. */
+  SpeakerDetector speakers() {
+    return speakers;
   }
 
   /** The {@code rtc} settings (buffer sizes, throttles). */

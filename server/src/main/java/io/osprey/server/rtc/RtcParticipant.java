@@ -48,6 +48,7 @@ public final class RtcParticipant implements ParticipantSession {
   private static final long RETRANSMIT_INTERVAL_NANOS = 50_000_000L;
   private static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
   private static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+  private static final String AUDIO_LEVEL_EXTENSION = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
   /** What the participant's connection asked for (query parameters of {@code /rtc}). */
   public record Options(boolean autoSubscribe, int protocol) {}
@@ -335,6 +336,13 @@ public final class RtcParticipant implements ParticipantSession {
         d.forwarder.skip(seq, layer);
       }
       return;
+    }
+    if (track.audio && !track.info.getMuted()) {
+      int id = publisher.remoteExtensionId(AUDIO_LEVEL_EXTENSION);
+      long level = id > 0 ? rtp.findExtension(id) : RtpPacket.NOT_FOUND;
+      if (level != RtpPacket.NOT_FOUND) {
+        node.speakers().observe(room, model, packet[(int) (level >>> 16)] & 0x7f, now);
+      }
     }
     boolean keyFrame = track.audio || track.videoCodec.isKeyFrame(packet, headerLength, rtp.payloadLength());
     for (DownTrack d : track.downTracks) {
@@ -742,6 +750,7 @@ public final class RtcParticipant implements ParticipantSession {
       room.trackUnpublished(model, t.sid());
     }
     publishedByMid.clear();
+    node.speakers().remove(room, model);
     for (DownTrack d : downTracks.values()) {
       d.track.downTracks.remove(d);
     }
