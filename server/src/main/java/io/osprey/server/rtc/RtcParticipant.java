@@ -49,6 +49,9 @@ public final class RtcParticipant implements ParticipantSession {
   private static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
   private static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
   private static final String AUDIO_LEVEL_EXTENSION = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+  private static final String TRANSPORT_CC_EXTENSION =
+      "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+  private static final long TWCC_INTERVAL_NANOS = 50_000_000L;
 
   /** What the participant's connection asked for (query parameters of {@code /rtc}). */
   public record Options(boolean autoSubscribe, int protocol) {}
@@ -64,6 +67,10 @@ public final class RtcParticipant implements ParticipantSession {
   private final byte[] scratch = new byte[1500 + 64];
   private final int[] nackScratch = new int[256];
   private java.util.concurrent.ScheduledFuture<?> ticker;
+  private final io.osprey.transport.rtpsession.TwccRecorder twcc = new io.osprey.transport.rtpsession.TwccRecorder(4096, 250);
+  private final long[] twccMicros = new long[250];
+  private long lastTwccNanos;
+  private long twccMediaSsrc;
 
   private PeerSession publisher;
   private PeerSession subscriber;
@@ -315,6 +322,13 @@ public final class RtcParticipant implements ParticipantSession {
       return;
     }
     long ssrc = rtp.ssrc();
+    int twccId = publisher.remoteExtensionId(TRANSPORT_CC_EXTENSION);
+    long twccAt = twccId > 0 ? rtp.findExtension(twccId) : RtpPacket.NOT_FOUND;
+    if (twccAt != RtpPacket.NOT_FOUND && (twccAt & 0xffff) == 2) {
+      int at = (int) (twccAt >>> 16);
+      twcc.handlePacket(((packet[at] & 0xff) << 8) | (packet[at + 1] & 0xff), now);
+      twccMediaSsrc = ssrc;
+    }
     PublishedTrack track = publishedBySsrc.get(ssrc);
     if (track == null) {
       track = bindByExtensions(ssrc);
@@ -403,12 +417,24 @@ public final class RtcParticipant implements ParticipantSession {
     }
   }
 
-  /** Every 20 ms: NACKs to the publisher for what its tracks lost. */
+  /** Transport-wide feedback to the publisher: the arrival time of every packet, or its loss. */
+  private void sendTransportFeedback(int feedbackCount, int baseSequence, long[] arrivalNanos, int count) {
+    for (int i = 0; i < count; i++) {
+      twccMicros[i] = arrivalNanos[i] < 0 ? -1 : arrivalNanos[i] / 1000;
+    }
+    sendToPublisher(io.osprey.wire.rtcp.TransportCc.of(1, twccMediaSsrc, baseSequence, feedbackCount, twccMicros, count));
+  }
+
+  /** Every 20 ms: transport-wide feedback (every 50 ms) and NACKs to the publisher. */
   private void tick() {
     if (closed || publisher == null) {
       return;
     }
     long now = System.nanoTime();
+    if (now - lastTwccNanos >= TWCC_INTERVAL_NANOS && twcc.hasPending()) {
+      lastTwccNanos = now;
+      twcc.flush(this::sendTransportFeedback);
+    }
     for (PublishedTrack t : publishedByMid.values()) {
       for (int layer = 0; layer < PublishedTrack.MAX_LAYERS; layer++) {
         var nack = t.nacks[layer];
