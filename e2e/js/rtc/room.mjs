@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 
-const [wsUrl, apiKey, secret, roomName, layers] = process.argv.slice(2);
+const [wsUrl, apiKey, secret, roomName, layers, frames] = process.argv.slice(2);
+const minFrames = Number(frames ?? 10);
 const simulcast = layers === 'simulcast';
 const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
 const server = createServer((req, res) => {
@@ -113,11 +114,11 @@ try {
     await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast });
   }
   // both decode each other's video and audio
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 45000;
   let stats = {};
   while (Date.now() < deadline) {
     for (const name of Object.keys(pages)) stats[name] = await pages[name].page.evaluate(receiveStats);
-    if (Object.values(stats).every((s) => s.video > 10 && s.audio > 48000)) break;
+    if (Object.values(stats).every((s) => s.video > minFrames && s.audio > 48000)) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   report.stats = stats;

@@ -125,6 +125,11 @@ public final class OspreyServer implements AutoCloseable {
     return metrics;
   }
 
+  /** The media side (test hooks such as simulated loss). */
+  public io.osprey.server.rtc.MediaNode media() {
+    return media;
+  }
+
   /** Where the media mux listens (UDP). */
   public InetSocketAddress rtcAddress() {
     return media.udpAddress();

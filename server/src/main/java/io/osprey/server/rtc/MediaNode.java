@@ -37,6 +37,8 @@ public final class MediaNode implements AutoCloseable {
   private final List<InetSocketAddress> tcpCandidates;
 
   private final SpeakerDetector speakers;
+  private final java.util.concurrent.atomic.LongAdder retransmissions = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder nacksToPublishers = new java.util.concurrent.atomic.LongAdder();
 
   private MediaNode(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly) throws InterruptedException {
     this.config = rtc;
@@ -101,6 +103,29 @@ public final class MediaNode implements AutoCloseable {
     PeerSession s = new PeerSession(new PeerSession.Config(certificate, udpCandidates, false, false, tcpCandidates));
     mux.register(s, listener);
     return s;
+  }
+
+  /** Packets resent to subscribers on their NACKs, since start. */
+  public long retransmissions() {
+    return retransmissions.sum();
+  }
+
+  /** NACK messages sent to publishers for packets they lost on the way in, since start. */
+  public long nacksToPublishers() {
+    return nacksToPublishers.sum();
+  }
+
+  void countRetransmission() {
+    retransmissions.increment();
+  }
+
+  void countNackToPublisher() {
+    nacksToPublishers.increment();
+  }
+
+  /** Test hook: drops this share of media datagrams both ways (see {@link UdpMux#simulateLoss}). */
+  public void simulateLoss(double rate) {
+    mux.simulateLoss(rate);
   }
 
   /** Sends what {@code session} queued (on the loop). */

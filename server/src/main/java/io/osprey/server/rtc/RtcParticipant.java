@@ -448,6 +448,7 @@ public final class RtcParticipant implements ParticipantSession {
             lost.add(nackScratch[i]);
           }
           sendToPublisher(new RtcpPacket.GenericNack(1, t.ssrcByLayer[layer], lost));
+          node.countNackToPublisher();
         }
         if (nack.keyFrameNeeded()) {
           nack.clearKeyFrameNeeded();
@@ -627,7 +628,9 @@ public final class RtcParticipant implements ParticipantSession {
         continue;
       }
       d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
-      subscriber.sendRtp(scratch, 0, n);
+      if (subscriber.sendRtp(scratch, 0, n)) {
+        node.countRetransmission();
+      }
     }
     node.flush(subscriber);
   }

@@ -58,6 +58,9 @@ public final class UdpMux implements AutoCloseable {
   private final Map<InetSocketAddress, Channel> tcpPeers = new HashMap<>();
   private Channel tcpServer;
   private long unroutable;
+  private volatile double lossRate;
+  private final java.util.SplittableRandom lossRandom = new java.util.SplittableRandom(7);
+  private long simulatedDrops;
 
   /** Binds {@code address} (port 0 picks a free port) on a loop of {@code group}. */
   public UdpMux(EventLoopGroup group, Class<? extends DatagramChannel> channelType, InetSocketAddress address)
@@ -137,6 +140,30 @@ public final class UdpMux implements AutoCloseable {
     }
   }
 
+  /**
+   * Test hook: drops this share of datagrams both ways (0 turns it off), to prove recovery (NACK,
+   * retransmission, key frame requests) end to end.
+   */
+  public void simulateLoss(double rate) {
+    if (rate < 0 || rate >= 1) {
+      throw new IllegalArgumentException("loss rate must be in [0, 1): " + rate);
+    }
+    lossRate = rate;
+  }
+
+  /** Datagrams the loss hook dropped (read on the loop). */
+  public long simulatedDrops() {
+    return simulatedDrops;
+  }
+
+  private boolean lose() {
+    if (lossRate > 0 && lossRandom.nextDouble() < lossRate) {
+      simulatedDrops++;
+      return true;
+    }
+    return false;
+  }
+
   /** Datagrams that matched no session. */
   public long unroutableCount() {
     return unroutable;
@@ -184,6 +211,9 @@ public final class UdpMux implements AutoCloseable {
   }
 
   private void receive(byte[] data, InetSocketAddress remote, InetSocketAddress local) {
+    if (lose()) {
+      return;
+    }
     Entry e = null;
     if (PacketKind.of(data, 0, data.length) == PacketKind.STUN) {
       try {
@@ -214,6 +244,9 @@ public final class UdpMux implements AutoCloseable {
     boolean wrote = false;
     for (PeerOutput o; (o = e.session.poll()) != null; ) {
       if (o instanceof PeerOutput.Transmit t) {
+        if (lose()) {
+          continue;
+        }
         Channel tcp = tcpPeers.get(t.remote());
         if (tcp != null) {
           tcp.writeAndFlush(Unpooled.wrappedBuffer(t.data()));
