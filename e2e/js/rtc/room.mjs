@@ -34,7 +34,7 @@ async function token(identity) {
 async function joinRoom({ wsUrl, token, simulcast }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
   const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [],
-    speakers: [] };
+    speakers: [], unpublished: [] };
   window.seen = seen;
   const room = new Room({ adaptiveStream: false, dynacast: false, publishDefaults: { simulcast } });
   window.room = room;
@@ -47,6 +47,7 @@ async function joinRoom({ wsUrl, token, simulcast }) {
     document.body.appendChild(el);
   });
   room.on(RoomEvent.ActiveSpeakersChanged, (speakers) => seen.speakers.push(speakers.map((p) => p.identity)));
+  room.on(RoomEvent.TrackUnpublished, (pub, p) => seen.unpublished.push({ from: p.identity, kind: pub.kind }));
   room.on(RoomEvent.TrackMuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: true }));
   room.on(RoomEvent.TrackUnmuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: false }));
   room.on(RoomEvent.DataReceived, (payload, p, kind, topic) =>
@@ -127,13 +128,17 @@ try {
     new TextEncoder().encode('hello from alice'), { reliable: true, topic: 'chat' }));
   await pages.bob.page.evaluate(() => window.room.localParticipant.publishData(
     new TextEncoder().encode('lossy from bob'), { reliable: false, topic: 'state' }));
-  // mute: alice mutes her microphone
+  // mute: alice mutes her microphone; bob stops publishing his camera
   await pages.alice.page.evaluate(() => window.room.localParticipant.setMicrophoneEnabled(false));
+  await pages.bob.page.evaluate(async () => {
+    const cam = window.room.localParticipant.getTrackPublication(window.LivekitClient.Track.Source.Camera);
+    await window.room.localParticipant.unpublishTrack(cam.track);
+  });
   const dataDeadline = Date.now() + 10000;
   while (Date.now() < dataDeadline) {
     const bob = await pages.bob.page.evaluate(() => window.seen);
     const alice = await pages.alice.page.evaluate(() => window.seen);
-    if (bob.data.length > 0 && alice.data.length > 0 && bob.mutes.length > 0) break;
+    if (bob.data.length > 0 && alice.data.length > 0 && bob.mutes.length > 0 && alice.unpublished.length > 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   // alice leaves; bob sees her go

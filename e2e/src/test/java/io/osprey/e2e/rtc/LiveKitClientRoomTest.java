@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * publishes fake camera and microphone (one layer, or livekit-client's default simulcast layers,
  * of which the SFU forwards one and switches at key frames), and each page must decode the other's video and audio,
  * receive the other's data message with sender and topic, see the other among the active
- * speakers (a steady tone as microphone), see a mute, and see the other leave;
+ * speakers (a steady tone as microphone), see a mute and an unpublished camera, and see the other
+ * leave;
  * the webhooks must tell the same story.
  */
 class LiveKitClientRoomTest {
@@ -92,6 +93,8 @@ class LiveKitClientRoomTest {
       assertThat(toAlice.get("text").getStringValue()).isEqualTo("lossy from bob");
       assertThat(toAlice.get("from").getStringValue()).isEqualTo("bob");
       assertThat(bob.get("mutes").getListValue().getValuesList()).as("%s", report).isNotEmpty();
+      assertThat(alice.get("unpublished").getListValue().getValuesList()).as("bob's camera goes: %s", report)
+          .anySatisfy(u -> assertThat(u.getStructValue().getFieldsMap().get("kind").getStringValue()).isEqualTo("video"));
       assertThat(strings(bob, "disconnected")).contains("alice");
       assertThat(bob.get("speakers").getListValue().getValuesList()).as("bob hears alice speak: %s", report)
           .anySatisfy(list -> assertThat(list.getListValue().getValuesList()).extracting(Value::getStringValue)
@@ -106,7 +109,7 @@ class LiveKitClientRoomTest {
         Thread.sleep(100);
       }
       assertThat(webhooks).as("webhooks").contains("room_started", "participant_joined alice", "participant_joined bob",
-          "track_published alice", "track_published bob", "participant_left alice");
+          "track_published alice", "track_published bob", "track_unpublished bob", "participant_left alice");
     } finally {
       hooks.stop(0);
     }

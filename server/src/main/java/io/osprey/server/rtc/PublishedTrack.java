@@ -37,6 +37,10 @@ final class PublishedTrack {
   final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
   private final long[] lastKeyFrameRequest = new long[MAX_LAYERS];
   private final long[] lastPacketAt = new long[MAX_LAYERS];
+  /** The publisher's last sender report per layer: NTP time and the RTP timestamp of that instant. */
+  final long[] srNtp = new long[MAX_LAYERS];
+  final long[] srRtp = new long[MAX_LAYERS];
+  final boolean[] hasSr = new boolean[MAX_LAYERS];
   private final int cacheSize;
   long receivedPackets;
 

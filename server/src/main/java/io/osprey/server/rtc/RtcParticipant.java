@@ -70,6 +70,7 @@ public final class RtcParticipant implements ParticipantSession {
   private final io.osprey.transport.rtpsession.TwccRecorder twcc = new io.osprey.transport.rtpsession.TwccRecorder(4096, 250);
   private final long[] twccMicros = new long[250];
   private long lastTwccNanos;
+  private long lastSenderReportNanos;
   private long twccMediaSsrc;
 
   private PeerSession publisher;
@@ -128,6 +129,7 @@ public final class RtcParticipant implements ParticipantSession {
       }
     }
     room.join(model);
+    ticker = node.loop().scheduleAtFixedRate(this::tick, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
     boolean subscriberPrimary = grants.video().maySubscribe();
     signal.send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
         .setRoom(room.snapshot()).setParticipant(model.info()).addAllOtherParticipants(others)
@@ -211,7 +213,6 @@ public final class RtcParticipant implements ParticipantSession {
   private void onPublisherOffer(LivekitRtc.SessionDescription offer, long now) {
     if (publisher == null) {
       publisher = node.newSession(this::onPublisherOutput);
-      ticker = node.loop().scheduleAtFixedRate(this::tick, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
     String answer;
     try {
@@ -223,6 +224,12 @@ public final class RtcParticipant implements ParticipantSession {
     node.flush(publisher);
     signal.send(SignalResponse.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
         .setType("answer").setSdp(answer).setId(offer.getId())).build());
+    for (PublishedTrack t : List.copyOf(publishedByMid.values())) {
+      RemoteSection s = publisher.remoteSections().get(t.mid);
+      if (s == null || !s.peerSends()) {
+        unpublish(t); // the client stopped sending it (unpublishTrack)
+      }
+    }
     for (RemoteSection s : publisher.remoteSections().values()) {
       if (s.peerSends() && !publishedByMid.containsKey(s.mid())) {
         TrackInfo pending = pendingTracks.remove(s.msidTrack());
@@ -271,6 +278,18 @@ public final class RtcParticipant implements ParticipantSession {
     }
   }
 
+  /** Stops a published track: its subscribers lose it, the room and webhooks are told. */
+  private void unpublish(PublishedTrack t) {
+    publishedByMid.remove(t.mid);
+    publishedBySsrc.values().removeIf(x -> x == t);
+    for (DownTrack d : List.copyOf(t.downTracks)) {
+      d.subscriber.unsubscribe(t.sid());
+      d.subscriber.negotiate();
+    }
+    room.trackUnpublished(model, t.sid());
+    log.debug("{}: unpublished {}", model.identity(), t.sid());
+  }
+
   private void onMute(LivekitRtc.MuteTrackRequest req) {
     for (PublishedTrack t : publishedByMid.values()) {
       if (t.sid().equals(req.getSid())) {
@@ -300,6 +319,7 @@ public final class RtcParticipant implements ParticipantSession {
   private void onPublisherOutput(PeerSession session, PeerOutput output) {
     switch (output) {
       case PeerOutput.RtpReceived r -> onPublishedRtp(r.packet(), System.nanoTime());
+      case PeerOutput.RtcpReceived r -> onPublisherRtcp(r.packet());
       case PeerOutput.DataReceived d -> onData(d);
       case PeerOutput.Connected c -> {
         if (model.info().getState() != ParticipantInfo.State.ACTIVE) {
@@ -366,6 +386,27 @@ public final class RtcParticipant implements ParticipantSession {
     }
   }
 
+  /** Keeps the publisher's sender reports: they are translated for each subscriber (lip sync). */
+  private void onPublisherRtcp(byte[] packet) {
+    List<RtcpPacket> packets = new ArrayList<>();
+    try {
+      RtcpPacket.parseCompound(packet, 0, packet.length, packets);
+    } catch (WireFormatException e) {
+      // the packets before the malformed one were kept
+    }
+    for (RtcpPacket p : packets) {
+      if (p instanceof RtcpPacket.SenderReport sr) {
+        PublishedTrack t = publishedBySsrc.get(sr.ssrc());
+        Integer layer = t == null ? null : t.layerBySsrc.get(sr.ssrc());
+        if (layer != null) {
+          t.srNtp[layer] = sr.ntpTimestamp();
+          t.srRtp[layer] = sr.rtpTimestamp();
+          t.hasSr[layer] = true;
+        }
+      }
+    }
+  }
+
   /** Binds an unknown SSRC to a track by its mid and rid header extensions (simulcast). */
   private PublishedTrack bindByExtensions(long ssrc) {
     String mid = extensionText(publisher.remoteExtensionId(MID_EXTENSION));
@@ -417,6 +458,28 @@ public final class RtcParticipant implements ParticipantSession {
     }
   }
 
+  /**
+   * An SR per flowing down track, from its publisher's last SR for the layer being forwarded, its
+   * RTP timestamp translated into the subscriber's stream: the browser aligns audio and video by it.
+   */
+  private void sendSenderReports() {
+    for (DownTrack d : downTracks.values()) {
+      int layer = d.forwarder.currentLayer();
+      if (!d.flowing() || layer < 0 || !d.track.hasSr[layer]) {
+        continue;
+      }
+      long rtpTs = d.forwarder.outTimestamp(layer, d.track.srRtp[layer]);
+      if (rtpTs < 0) {
+        continue;
+      }
+      byte[] sr = new RtcpPacket.SenderReport(d.section.ssrc(), d.track.srNtp[layer], rtpTs,
+          d.forwarder.forwardedPackets() & 0xffffffffL, d.forwarder.forwardedBytes() & 0xffffffffL, List.of()).encode();
+      byte[] buf = java.util.Arrays.copyOf(sr, sr.length + 64);
+      subscriber.sendRtcp(buf, 0, sr.length);
+    }
+    node.flush(subscriber);
+  }
+
   /** Transport-wide feedback to the publisher: the arrival time of every packet, or its loss. */
   private void sendTransportFeedback(int feedbackCount, int baseSequence, long[] arrivalNanos, int count) {
     for (int i = 0; i < count; i++) {
@@ -425,12 +488,22 @@ public final class RtcParticipant implements ParticipantSession {
     sendToPublisher(io.osprey.wire.rtcp.TransportCc.of(1, twccMediaSsrc, baseSequence, feedbackCount, twccMicros, count));
   }
 
-  /** Every 20 ms: transport-wide feedback (every 50 ms) and NACKs to the publisher. */
+  /**
+   * Every 20 ms: transport-wide feedback (every 50 ms) and NACKs to the publisher; every second,
+   * sender reports to the subscriber.
+   */
   private void tick() {
-    if (closed || publisher == null) {
+    if (closed) {
       return;
     }
     long now = System.nanoTime();
+    if (subscriber != null && now - lastSenderReportNanos >= 1_000_000_000L) {
+      lastSenderReportNanos = now;
+      sendSenderReports();
+    }
+    if (publisher == null) {
+      return;
+    }
     if (now - lastTwccNanos >= TWCC_INTERVAL_NANOS && twcc.hasPending()) {
       lastTwccNanos = now;
       twcc.flush(this::sendTransportFeedback);
@@ -771,14 +844,9 @@ public final class RtcParticipant implements ParticipantSession {
     if (ticker != null) {
       ticker.cancel(false);
     }
-    for (PublishedTrack t : publishedByMid.values()) {
-      for (DownTrack d : List.copyOf(t.downTracks)) {
-        d.subscriber.unsubscribe(t.sid());
-        d.subscriber.negotiate();
-      }
-      room.trackUnpublished(model, t.sid());
+    for (PublishedTrack t : List.copyOf(publishedByMid.values())) {
+      unpublish(t);
     }
-    publishedByMid.clear();
     node.speakers().remove(room, model);
     for (DownTrack d : downTracks.values()) {
       d.track.downTracks.remove(d);

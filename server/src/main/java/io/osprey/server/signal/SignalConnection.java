@@ -62,8 +62,8 @@ final class SignalConnection extends SimpleChannelInboundHandler<WebSocketFrame>
       switch (frame) {
         case BinaryWebSocketFrame b -> request = SignalRequest.parseFrom(ByteBufUtil.getBytes(b.content()));
         case TextWebSocketFrame t -> {
-          json = true;
           request = ProtoJson.parse(t.text(), SignalRequest.newBuilder()).build();
+          json = true; // answer in the dialect the client speaks
         }
         case PingWebSocketFrame p -> {
           ctx.writeAndFlush(new PongWebSocketFrame(p.content().retain()));
@@ -102,6 +102,17 @@ final class SignalConnection extends SimpleChannelInboundHandler<WebSocketFrame>
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      // a message over the limit, in fragments: livekit-server closes with 1009 (message too big)
+      log.info("signal message over the limit: {}", cause.getMessage());
+      ctx.writeAndFlush(new CloseWebSocketFrame(1009, "message too big")).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (cause instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException) {
+      // the frame decoder already sent the close frame (1009 for an oversized frame) and closes after it
+      log.info("signal connection closed: {}", cause.getMessage());
+      return;
+    }
     log.info("signal connection error: {}", cause.getMessage());
     ctx.close();
   }

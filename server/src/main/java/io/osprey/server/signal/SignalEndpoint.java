@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.osprey.protocol.auth.ClaimGrants;
+import io.osprey.protocol.livekit.LivekitModels;
+import io.osprey.protocol.livekit.LivekitRtc;
 import io.osprey.server.http.Authenticator;
 import io.osprey.server.http.HttpResponses;
 import io.osprey.server.room.Room;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * room are checked before the upgrade, with livekit-server's plain-text errors; then the
  * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
  * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} (one peer connection) is not
- * served yet: it answers 404, and livekit-client falls back to {@code /rtc}.
+ * served yet: it answers 404, and livekit-client falls back to {@code /rtc}. A resume
+ * ({@code reconnect=1}) is answered with a leave asking for a full reconnect: the participant did
+ * not outlive its signal connection.
  */
 public final class SignalEndpoint extends ValidateEndpoint {
   private static final Logger log = LoggerFactory.getLogger(SignalEndpoint.class);
@@ -78,6 +82,7 @@ public final class SignalEndpoint extends ValidateEndpoint {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
       return;
     }
+    boolean resume = List.of("1", "true").contains(first(query, "reconnect", "0"));
     SignalConnection connection = new SignalConnection(ctx.channel());
     handshaker.handshake(ctx.channel(), request).addListener(f -> {
       if (!f.isSuccess()) {
@@ -87,6 +92,15 @@ public final class SignalEndpoint extends ValidateEndpoint {
       ctx.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(maxMessageBytes));
       ctx.pipeline().addLast("signal", connection);
       ctx.pipeline().remove(ctx.handler());
+      if (resume) {
+        // Sessions are not kept across a signal drop yet: tell the client to rejoin in full, as
+        // livekit-server does for a participant it no longer has.
+        connection.send(LivekitRtc.SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()
+            .setCanReconnect(true).setReason(LivekitModels.DisconnectReason.STATE_MISMATCH)
+            .setAction(LivekitRtc.LeaveRequest.Action.RECONNECT)).build());
+        connection.close();
+        return;
+      }
       room.loop().execute(() -> {
         if (room.closed()) {
           connection.close();

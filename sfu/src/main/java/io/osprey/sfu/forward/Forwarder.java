@@ -31,6 +31,7 @@ public final class Forwarder {
   private final Vp8Descriptor descriptor = new Vp8Descriptor();
   private final Sequencer sequencer;
   private long forwarded;
+  private long forwardedBytes;
 
   /**
    * @param codec       the video codec ({@link VideoCodec#OTHER} for audio: every packet decodable)
@@ -69,6 +70,19 @@ public final class Forwarder {
     return forwarded;
   }
 
+  /** Payload octets forwarded (the SR's sender's octet count). */
+  public long forwardedBytes() {
+    return forwardedBytes;
+  }
+
+  /**
+   * The subscriber-side timestamp of {@code inTs} of {@code layer}, to translate the publisher's
+   * sender report; -1 unless {@code layer} is the one being forwarded.
+   */
+  public long outTimestamp(int layer, long inTs) {
+    return layer == selector.current() && munger.started() ? munger.mapTimestamp(inTs) : -1;
+  }
+
   /**
    * Decides on one packet and, when it is forwarded, writes the rewritten packet to {@code dst}.
    *
@@ -101,6 +115,7 @@ public final class Forwarder {
     rewrite(dst, dstOff, len, headerLen, outSeq, outTs);
     sequencer.record(outSeq, seq, layer, outTs);
     forwarded++;
+    forwardedBytes += len - headerLen;
     return len;
   }
 

@@ -123,6 +123,11 @@ public final class RtpMunger {
     pushHistory(ext + 1, seqOffset);
   }
 
+  /** The outgoing timestamp for incoming {@code inTs} of the current source (sender reports). */
+  public long mapTimestamp(long inTs) {
+    return (inTs + tsOffset) & 0xffffffffL;
+  }
+
   /** The last sequence number sent, for RTX and reports. */
   public int lastOutSeq() {
     return lastOutSeq;

@@ -191,6 +191,7 @@ public final class PeerSession {
     SecureRandom random = new SecureRandom();
     for (MediaDescription m : offer.media()) {
       if (m.port() == 0 || m.mid().isEmpty()) {
+        m.mid().ifPresent(remoteSections::remove); // a stopped transceiver
         continue;
       }
       String mid = m.mid().get();
