@@ -1,6 +1,8 @@
 // Two headless Chromium pages join one room through Osprey with livekit-client (unchanged, from
 // npm): each publishes its fake camera and microphone, subscribes to the other, and sends a data
-// message; then the first leaves. Usage: node room.mjs <ws-url> <api-key> <secret> <room> [simulcast].
+// message; then the first leaves.
+// Usage: node room.mjs <ws-url> <api-key> <secret> <room> <simulcast|single> <min-frames> <v1|v0>
+// (v1: one peer connection, livekit-client's default; v0: the legacy two, singlePeerConnection: false).
 // Prints one JSON line: what each page saw.
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 
-const [wsUrl, apiKey, secret, roomName, layers, frames] = process.argv.slice(2);
+const [wsUrl, apiKey, secret, roomName, layers, frames, path] = process.argv.slice(2);
+const singlePeerConnection = path !== 'v0';
 const minFrames = Number(frames ?? 10);
 const simulcast = layers === 'simulcast';
 const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
@@ -31,12 +34,12 @@ async function token(identity) {
 }
 
 // Runs in the page: joins, publishes, records what arrives.
-async function joinRoom({ wsUrl, token, simulcast }) {
+async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
   const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [],
     speakers: [], unpublished: [] };
   window.seen = seen;
-  const room = new Room({ adaptiveStream: false, dynacast: false, publishDefaults: { simulcast } });
+  const room = new Room({ adaptiveStream: false, dynacast: false, singlePeerConnection, publishDefaults: { simulcast } });
   window.room = room;
   room.on(RoomEvent.ParticipantConnected, (p) => seen.participants.push(p.identity));
   room.on(RoomEvent.ParticipantDisconnected, (p) => seen.disconnected.push(p.identity));
@@ -108,11 +111,13 @@ try {
     const page = await context.newPage();
     const logs = [];
     page.on('console', (m) => logs.push(m.text()));
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
     page.on('pageerror', (e) => logs.push('pageerror: ' + e.message));
     await page.goto(pageUrl);
     await page.addScriptTag({ url: '/livekit-client.umd.js' });
-    pages[name] = { page, logs };
-    await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast });
+    pages[name] = { page, logs, sockets };
+    await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast, singlePeerConnection });
   }
   // both decode each other's video and audio
   const deadline = Date.now() + 45000;
@@ -151,6 +156,7 @@ try {
   for (const name of Object.keys(pages)) {
     report.pages[name] = await pages[name].page.evaluate(() => window.seen);
     report.pages[name].logs = pages[name].logs.filter((l) => !l.includes('[DEBUG]')).slice(-15);
+    report.pages[name].signalPaths = pages[name].sockets;
   }
 } catch (e) {
   report.error = String(e);

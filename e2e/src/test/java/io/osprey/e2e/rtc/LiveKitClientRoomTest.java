@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
  * The JavaScript SDK most LiveKit users run, unchanged: livekit-client from npm in two headless
- * Chromium pages joins one room on Osprey (falling back from {@code /rtc/v1} to {@code /rtc}),
+ * Chromium pages joins one room on Osprey, over {@code /rtc/v1} (one peer connection, the
+ * default) or the legacy {@code /rtc} (two),
  * publishes fake camera and microphone (one layer, or livekit-client's default simulcast layers,
  * of which the SFU forwards one and switches at key frames), and each page must decode the other's video and audio,
  * receive the other's data message with sender and topic, see the other among the active
@@ -32,19 +33,19 @@ import picocli.CommandLine;
  */
 class LiveKitClientRoomTest {
 
-  @ParameterizedTest(name = "simulcast {0}")
-  @ValueSource(booleans = {true, false})
-  void twoBrowsersSeeHearAndMessageEachOther(boolean simulcast) throws Exception {
-    run(simulcast, 0);
+  @ParameterizedTest(name = "{0}, simulcast {1}")
+  @CsvSource({"v1, true", "v1, false", "v0, true"})
+  void twoBrowsersSeeHearAndMessageEachOther(String path, boolean simulcast) throws Exception {
+    run(path, simulcast, 0);
   }
 
   /** The same room with 5% of the server's media datagrams dropped both ways: NACK and PLI repair it. */
   @org.junit.jupiter.api.Test
   void videoKeepsDecodingThroughFivePercentLoss() throws Exception {
-    run(true, 0.05);
+    run("v1", true, 0.05);
   }
 
-  private void run(boolean simulcast, double loss) throws Exception {
+  private void run(String path, boolean simulcast, double loss) throws Exception {
     int frames = loss > 0 ? 150 : 10;
     List<String> webhooks = new CopyOnWriteArrayList<>();
     HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -70,13 +71,14 @@ class LiveKitClientRoomTest {
       server.media().simulateLoss(loss);
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
       Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/room.mjs", 150, ws, "devkey", "secret", "browsers",
-          simulcast ? "simulcast" : "single", Integer.toString(frames)));
+          simulcast ? "simulcast" : "single", Integer.toString(frames), path));
       Map<String, Value> r = report.getFieldsMap();
       System.out.println("livekit-client report: " + ProtoJson.compact(report));
       assertThat(r).as("%s", report).doesNotContainKey("error");
 
       Map<String, Value> alice = page(r, "alice");
       Map<String, Value> bob = page(r, "bob");
+      assertThat(strings(alice, "signalPaths")).as("signalling path").containsOnly(path.equals("v1") ? "/rtc/v1" : "/rtc");
       assertThat(strings(alice, "participants")).contains("bob");
       assertThat(strings(bob, "participants")).contains("alice");
       Map<String, Value> stats = r.get("stats").getStructValue().getFieldsMap();

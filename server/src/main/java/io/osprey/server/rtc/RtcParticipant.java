@@ -53,8 +53,12 @@ public final class RtcParticipant implements ParticipantSession {
       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   private static final long TWCC_INTERVAL_NANOS = 50_000_000L;
 
-  /** What the participant's connection asked for (query parameters of {@code /rtc}). */
-  public record Options(boolean autoSubscribe, int protocol) {}
+  /**
+   * What the participant's connection asked for.
+   *
+   * @param singlePeerConnection {@code /rtc/v1}: one connection both ways, the client always offers
+   */
+  public record Options(boolean autoSubscribe, int protocol, boolean singlePeerConnection) {}
 
   private final MediaNode node;
   private final Room room;
@@ -80,6 +84,10 @@ public final class RtcParticipant implements ParticipantSession {
   private final Map<Long, PublishedTrack> publishedBySsrc = new HashMap<>();
   private final Map<String, DownTrack> downTracks = new LinkedHashMap<>();
   private final Map<Long, DownTrack> downTracksBySsrc = new HashMap<>();
+  private final Map<String, DownTrack> downTracksByMid = new HashMap<>();
+  /** v1: subscriptions waiting for a receive section of the client's next offer. */
+  private final List<PublishedTrack> pendingSubscriptions = new ArrayList<>();
+  private boolean awaitingOffer;
   private final List<SendSection> sections = new ArrayList<>();
   private int nextMid;
   private int offerId;
@@ -130,12 +138,24 @@ public final class RtcParticipant implements ParticipantSession {
     }
     room.join(model);
     ticker = node.loop().scheduleAtFixedRate(this::tick, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
-    boolean subscriberPrimary = grants.video().maySubscribe();
+    boolean single = options.singlePeerConnection();
+    boolean subscriberPrimary = !single && grants.video().maySubscribe();
     signal.send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
         .setRoom(room.snapshot()).setParticipant(model.info()).addAllOtherParticipants(others)
         .setServerVersion(ServerInfo.VERSION).setServerInfo(ServerInfo.INFO)
         .setSubscriberPrimary(subscriberPrimary).setPingTimeout(15).setPingInterval(5)).build());
-    if (subscriberPrimary) {
+    if (single) {
+      publisher = node.newSession(this::onPublisherOutput);
+      publisher.setSendPlanner(this::plan);
+      if (options.autoSubscribe() && grants.video().maySubscribe()) {
+        for (Participant p : room.participants()) {
+          if (p.session() instanceof RtcParticipant other && other != this) {
+            other.publishedByMid.values().forEach(this::subscribe);
+          }
+        }
+      }
+      // the client's first offer (with the join request, or right after) brings sections to fill
+    } else if (subscriberPrimary) {
       subscriber = node.newSession(this::onSubscriberOutput);
       sections.add(SendSection.data(Integer.toString(nextMid++)));
       if (options.autoSubscribe()) {
@@ -222,8 +242,18 @@ public final class RtcParticipant implements ParticipantSession {
       return;
     }
     node.flush(publisher);
-    signal.send(SignalResponse.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
-        .setType("answer").setSdp(answer).setId(offer.getId())).build());
+    LivekitRtc.SessionDescription.Builder reply = LivekitRtc.SessionDescription.newBuilder()
+        .setType("answer").setSdp(answer).setId(offer.getId());
+    downTracksByMid.forEach((mid, d) -> reply.putMidToTrackId(mid, d.track.sid()));
+    signal.send(SignalResponse.newBuilder().setAnswer(reply).build());
+    awaitingOffer = false;
+    for (DownTrack d : downTracksByMid.values()) {
+      if (d.offeredIn == 0) { // filled by this answer
+        d.offeredIn = -1;
+        d.negotiated = true;
+        d.track.owner.requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
+      }
+    }
     for (PublishedTrack t : List.copyOf(publishedByMid.values())) {
       RemoteSection s = publisher.remoteSections().get(t.mid);
       if (s == null || !s.peerSends()) {
@@ -241,6 +271,73 @@ public final class RtcParticipant implements ParticipantSession {
         }
       }
     }
+    if (options.singlePeerConnection()) {
+      requestOffer(false); // subscriptions still without a section need more
+    }
+  }
+
+  /**
+   * v1: fills a receive section the client offered with a track waiting for one, choosing the
+   * client's payload type for the track's codec. Called while the offer is answered.
+   */
+  private SendSection plan(RemoteSection offered) {
+    DownTrack existing = downTracksByMid.get(offered.mid());
+    if (existing != null) {
+      return existing.section;
+    }
+    for (java.util.Iterator<PublishedTrack> it = pendingSubscriptions.iterator(); it.hasNext(); ) {
+      PublishedTrack t = it.next();
+      if (!t.kind().equals(offered.kind())) {
+        continue;
+      }
+      var codec = offered.codecLike(t.codec);
+      if (codec.isEmpty()) {
+        continue; // the client cannot take this codec on this section
+      }
+      it.remove();
+      long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
+      SendSection section = new SendSection(offered.mid(), t.kind(), codec.get(), ssrc,
+          t.owner.model.sid() + "|" + t.sid(), t.sid(), true);
+      DownTrack d = new DownTrack(t, this, section);
+      downTracks.put(t.sid(), d);
+      downTracksBySsrc.put(ssrc, d);
+      downTracksByMid.put(offered.mid(), d);
+      t.downTracks.add(d);
+      return section;
+    }
+    return null;
+  }
+
+  /**
+   * v1: asks the client for a new offer ({@code media_sections_requirement}) with as many more
+   * receive sections as the waiting subscriptions need beyond the free ones; {@code force} asks
+   * even when nothing waits (a section was freed).
+   */
+  private void requestOffer(boolean force) {
+    if (publisher == null || awaitingOffer || closed || (pendingSubscriptions.isEmpty() && !force)) {
+      return;
+    }
+    int audio = 0;
+    int video = 0;
+    for (PublishedTrack t : pendingSubscriptions) {
+      if (t.audio) {
+        audio++;
+      } else {
+        video++;
+      }
+    }
+    for (RemoteSection s : publisher.remoteSections().values()) {
+      if (s.peerReceives() && !downTracksByMid.containsKey(s.mid())) {
+        if (s.kind().equals("audio")) {
+          audio--;
+        } else if (s.kind().equals("video")) {
+          video--;
+        }
+      }
+    }
+    awaitingOffer = true;
+    signal.send(SignalResponse.newBuilder().setMediaSectionsRequirement(LivekitRtc.MediaSectionsRequirement.newBuilder()
+        .setNumAudios(Math.max(0, audio)).setNumVideos(Math.max(0, video))).build());
   }
 
   private TrackInfo firstPending(String kind) {
@@ -271,7 +368,7 @@ public final class RtcParticipant implements ParticipantSession {
     log.debug("{}: published {} {} on mid {}", model.identity(), info.getSid(), info.getMimeType(), section.mid());
     for (Participant p : room.participants()) {
       if (p.session() instanceof RtcParticipant other && other != this && other.options.autoSubscribe()
-          && other.subscriber != null) {
+          && other.grants.video().maySubscribe()) {
         other.subscribe(track);
         other.negotiate();
       }
@@ -319,7 +416,19 @@ public final class RtcParticipant implements ParticipantSession {
   private void onPublisherOutput(PeerSession session, PeerOutput output) {
     switch (output) {
       case PeerOutput.RtpReceived r -> onPublishedRtp(r.packet(), System.nanoTime());
-      case PeerOutput.RtcpReceived r -> onPublisherRtcp(r.packet());
+      case PeerOutput.RtcpReceived r -> {
+        onPublisherRtcp(r.packet());
+        if (options.singlePeerConnection()) {
+          onSubscriberRtcp(r.packet()); // feedback on what we send it rides the same connection
+        }
+      }
+      case PeerOutput.DataChannelOpened o -> {
+        if (options.singlePeerConnection() && o.label().equals(RELIABLE)) {
+          reliableStream = o.streamId();
+        } else if (options.singlePeerConnection() && o.label().equals(LOSSY)) {
+          lossyStream = o.streamId();
+        }
+      }
       case PeerOutput.DataReceived d -> onData(d);
       case PeerOutput.Connected c -> {
         if (model.info().getState() != ParticipantInfo.State.ACTIVE) {
@@ -475,9 +584,9 @@ public final class RtcParticipant implements ParticipantSession {
       byte[] sr = new RtcpPacket.SenderReport(d.section.ssrc(), d.track.srNtp[layer], rtpTs,
           d.forwarder.forwardedPackets() & 0xffffffffL, d.forwarder.forwardedBytes() & 0xffffffffL, List.of()).encode();
       byte[] buf = java.util.Arrays.copyOf(sr, sr.length + 64);
-      subscriber.sendRtcp(buf, 0, sr.length);
+      downstream().sendRtcp(buf, 0, sr.length);
     }
-    node.flush(subscriber);
+    node.flush(downstream());
   }
 
   /** Transport-wide feedback to the publisher: the arrival time of every packet, or its loss. */
@@ -497,7 +606,7 @@ public final class RtcParticipant implements ParticipantSession {
       return;
     }
     long now = System.nanoTime();
-    if (subscriber != null && now - lastSenderReportNanos >= 1_000_000_000L) {
+    if (downstream() != null && now - lastSenderReportNanos >= 1_000_000_000L) {
       lastSenderReportNanos = now;
       sendSenderReports();
     }
@@ -534,7 +643,14 @@ public final class RtcParticipant implements ParticipantSession {
   // ---- subscribing ----
 
   private void subscribe(PublishedTrack track) {
-    if (downTracks.containsKey(track.sid()) || subscriber == null) {
+    if (downTracks.containsKey(track.sid()) || pendingSubscriptions.contains(track)) {
+      return;
+    }
+    if (options.singlePeerConnection()) {
+      pendingSubscriptions.add(track); // a receive section of the client's next offer takes it
+      return;
+    }
+    if (subscriber == null) {
       return;
     }
     long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
@@ -549,10 +665,12 @@ public final class RtcParticipant implements ParticipantSession {
   }
 
   private void unsubscribe(String trackSid) {
+    pendingSubscriptions.removeIf(t -> t.sid().equals(trackSid));
     DownTrack d = downTracks.remove(trackSid);
     if (d == null) {
       return;
     }
+    downTracksByMid.remove(d.section.mid());
     d.track.downTracks.remove(d);
     downTracksBySsrc.remove(d.section.ssrc());
     int i = sections.indexOf(d.section);
@@ -570,7 +688,7 @@ public final class RtcParticipant implements ParticipantSession {
 
   @Override
   public void updateSubscriptions(Set<String> trackSids, boolean subscribe) {
-    if (subscriber == null) {
+    if (downstream() == null && !options.singlePeerConnection()) {
       return;
     }
     for (String sid : trackSids) {
@@ -612,8 +730,15 @@ public final class RtcParticipant implements ParticipantSession {
     }
   }
 
-  /** Offers the subscriber connection's current sections, unless an offer awaits its answer. */
+  /**
+   * Brings the client up to date with our subscriptions: v0 offers the subscriber connection's
+   * current sections (unless an offer awaits its answer); v1 asks the client to offer.
+   */
   private void negotiate() {
+    if (options.singlePeerConnection()) {
+      requestOffer(true);
+      return;
+    }
     if (subscriber == null || closed) {
       return;
     }
@@ -665,7 +790,8 @@ public final class RtcParticipant implements ParticipantSession {
 
   /** Sends one packet of a track this participant subscribes to (on the media loop). */
   void forward(DownTrack d, byte[] packet, int headerLength, int seq, long ts, int layer, boolean keyFrame, long now) {
-    if (subscriber == null) {
+    PeerSession downstream = downstream();
+    if (downstream == null) {
       return;
     }
     d.retarget(now);
@@ -678,9 +804,14 @@ public final class RtcParticipant implements ParticipantSession {
     if (d.forwarder.keyFrameWanted()) {
       d.track.owner.requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
     }
-    if (n > 0 && n + 64 <= scratch.length && subscriber.sendRtp(scratch, 0, n)) {
-      node.flush(subscriber);
+    if (n > 0 && n + 64 <= scratch.length && downstream.sendRtp(scratch, 0, n)) {
+      node.flush(downstream);
     }
+  }
+
+  /** The connection this participant receives its subscriptions on (v0: subscriber; v1: the one). */
+  private PeerSession downstream() {
+    return options.singlePeerConnection() ? publisher : subscriber;
   }
 
   /** Resends what a subscriber NACKed, from the publisher's cache, as the subscriber first got it. */
@@ -701,11 +832,11 @@ public final class RtcParticipant implements ParticipantSession {
         continue;
       }
       d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
-      if (subscriber.sendRtp(scratch, 0, n)) {
+      if (downstream().sendRtp(scratch, 0, n)) {
         node.countRetransmission();
       }
     }
-    node.flush(subscriber);
+    node.flush(downstream());
   }
 
   private void onSubscriberOutput(PeerSession session, PeerOutput output) {
@@ -799,11 +930,12 @@ public final class RtcParticipant implements ParticipantSession {
   @Override
   public void sendData(DataPacket packet, boolean reliable) {
     int stream = reliable || lossyStream < 0 ? reliableStream : lossyStream;
-    if (subscriber == null || stream < 0 || closed) {
+    PeerSession downstream = downstream();
+    if (downstream == null || stream < 0 || closed) {
       return;
     }
-    subscriber.sendBinary(stream, packet.toByteArray(), System.nanoTime());
-    node.flush(subscriber);
+    downstream.sendBinary(stream, packet.toByteArray(), System.nanoTime());
+    node.flush(downstream);
   }
 
   // ---- leaving ----

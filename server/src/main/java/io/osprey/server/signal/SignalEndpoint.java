@@ -24,11 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /rtc}: LiveKit's WebSocket signalling (v0, two peer connections). The token and the
+ * {@code /rtc} and {@code /rtc/v1}: LiveKit's WebSocket signalling (v0 with two peer connections,
+ * v1 with one). The token and the
  * room are checked before the upgrade, with livekit-server's plain-text errors; then the
  * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
- * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} (one peer connection) is not
- * served yet: it answers 404, and livekit-client falls back to {@code /rtc}. A resume
+ * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} is the same with one peer
+ * connection: the join request (and the client's first offer) rides in the {@code join_request}
+ * query parameter. A resume
  * ({@code reconnect=1}) is answered with a leave asking for a full reconnect: the participant did
  * not outlive its signal connection.
  */
@@ -49,10 +51,15 @@ public final class SignalEndpoint extends ValidateEndpoint {
 
   @Override
   public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-    if (!path.equals("/rtc")) {
+    if (path.equals("/rtc/v1/validate")) {
+      super.handle(ctx, request, "/rtc/validate");
+      return;
+    }
+    if (!path.equals("/rtc") && !path.equals("/rtc/v1")) {
       super.handle(ctx, request, path);
       return;
     }
+    boolean single = path.equals("/rtc/v1");
     if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
       HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "404 page not found");
       return;
@@ -62,9 +69,22 @@ public final class SignalEndpoint extends ValidateEndpoint {
       return;
     }
     Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
-    RtcParticipant.Options options = new RtcParticipant.Options(
-        !List.of("0", "false").contains(first(query, "auto_subscribe", "1")),
-        parseInt(first(query, "protocol", "0")));
+    RtcParticipant.Options options;
+    LivekitRtc.JoinRequest join = null;
+    if (single) {
+      try {
+        join = JoinRequests.decode(first(query, "join_request", ""), maxMessageBytes);
+      } catch (JoinRequests.InvalidJoinRequest e) {
+        HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        return;
+      }
+      options = new RtcParticipant.Options(join.getConnectionSettings().getAutoSubscribe(),
+          join.getClientInfo().getProtocol(), true);
+    } else {
+      options = new RtcParticipant.Options(!List.of("0", "false").contains(first(query, "auto_subscribe", "1")),
+          parseInt(first(query, "protocol", "0")), false);
+    }
+    LivekitRtc.JoinRequest joinRequest = join;
     String roomName = grants.video().room();
     Room room;
     try {
@@ -82,7 +102,8 @@ public final class SignalEndpoint extends ValidateEndpoint {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
       return;
     }
-    boolean resume = List.of("1", "true").contains(first(query, "reconnect", "0"));
+    boolean resume = List.of("1", "true").contains(first(query, "reconnect", "0"))
+        || (joinRequest != null && joinRequest.getReconnect());
     SignalConnection connection = new SignalConnection(ctx.channel());
     handshaker.handshake(ctx.channel(), request).addListener(f -> {
       if (!f.isSuccess()) {
@@ -109,6 +130,9 @@ public final class SignalEndpoint extends ValidateEndpoint {
         RtcParticipant participant = new RtcParticipant(media, room, grants, options, connection);
         connection.bind(participant, room.loop());
         participant.join();
+        if (joinRequest != null && joinRequest.hasPublisherOffer()) { // offer-with-join (v1)
+          participant.handle(LivekitRtc.SignalRequest.newBuilder().setOffer(joinRequest.getPublisherOffer()).build());
+        }
       });
     });
   }

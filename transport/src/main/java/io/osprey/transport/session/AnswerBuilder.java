@@ -33,7 +33,11 @@ final class AnswerBuilder {
   private AnswerBuilder() {}
 
   /** One accepted media section: its mid, payload type and (if we send) our SSRC; -1 payload type for data. */
-  record Accepted(String mid, String media, int payloadType, long ssrc) {
+  record Accepted(String mid, String media, int payloadType, long ssrc, String msid) {
+    Accepted(String mid, String media, int payloadType, long ssrc) {
+      this(mid, media, payloadType, ssrc, null);
+    }
+
     boolean data() {
       return payloadType < 0;
     }
@@ -84,13 +88,14 @@ final class AnswerBuilder {
       boolean send = a.ssrc() != 0;
       String direction = switch (m.direction()) {
         case "sendonly" -> "recvonly";
-        case "recvonly" -> "sendonly";
+        case "recvonly" -> send ? "sendonly" : "inactive";
         case "inactive" -> "inactive";
         default -> send ? "sendrecv" : "recvonly";
       };
       lines.add(SdpLine.attribute(direction, null));
+      String msid = a.msid() != null ? a.msid() : "osprey osprey-" + mid;
       if (send) {
-        lines.add(SdpLine.attribute("msid", "osprey osprey-" + mid));
+        lines.add(SdpLine.attribute("msid", msid));
       }
       for (String rid : m.attributes("rid")) { // simulcast (RFC 8853): we receive what the peer sends
         String[] r = rid == null ? new String[0] : rid.trim().split(" ");
@@ -117,7 +122,8 @@ final class AnswerBuilder {
         }
       }
       if (send) {
-        lines.add(SdpLine.attribute("ssrc", a.ssrc() + " cname:osprey"));
+        lines.add(SdpLine.attribute("ssrc", a.ssrc() + " cname:" + msid.split(" ")[0]));
+        lines.add(SdpLine.attribute("ssrc", a.ssrc() + " msid:" + msid));
       }
       addCandidates(lines, candidates, tcpCandidates);
       media.add(new MediaDescription(m.media(), 9, m.proto(), List.of(Integer.toString(a.payloadType())), lines));

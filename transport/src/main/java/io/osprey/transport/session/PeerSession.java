@@ -69,6 +69,7 @@ public final class PeerSession {
   private final Map<String, RemoteSection> remoteSections = new LinkedHashMap<>();
   private final Map<String, Integer> remoteExtensions = new java.util.HashMap<>();
   private long offerVersion = 1;
+  private SendPlanner planner;
   private DtlsEndpoint dtls;
   private SctpAssociation sctp;
   private DataChannels channels;
@@ -223,11 +224,24 @@ public final class PeerSession {
           continue;
         }
         boolean peerReceives = !m.direction().equals("sendonly") && !m.direction().equals("inactive");
+        RemoteSection described = RtpCodec.of(m, pt).map(c -> describe(m, mid, c)).orElse(null);
+        if (described != null) {
+          remoteSections.put(mid, described);
+        }
+        if (planner != null && peerReceives && described != null) {
+          SendSection plan = planner.plan(described);
+          if (plan != null && plan.active()) {
+            accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), plan.codec().payloadType(), plan.ssrc(),
+                plan.streamId() + " " + plan.trackId()));
+          } else {
+            accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, 0));
+          }
+          break;
+        }
         AnswerBuilder.Accepted before = accepted.get(mid);
         long ssrc = !peerReceives ? 0 : before != null && before.ssrc() != 0 ? before.ssrc()
             : (random.nextInt() & 0x7fffffffL) | 1;
         accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, ssrc));
-        RtpCodec.of(m, pt).ifPresent(c -> remoteSections.put(mid, describe(m, mid, c)));
         break;
       }
       for (String extmap : m.attributes("extmap")) {
@@ -277,8 +291,22 @@ public final class PeerSession {
         rids.add(r[0]);
       }
     }
+    List<RtpCodec> codecs = new java.util.ArrayList<>();
+    for (String format : m.formats()) {
+      if (format.matches("\\d{1,3}") && Integer.parseInt(format) <= 127) {
+        RtpCodec.of(m, Integer.parseInt(format)).ifPresent(codecs::add);
+      }
+    }
     return new RemoteSection(mid, m.media(), m.direction(), codec, msid.length > 0 ? msid[0] : "",
-        msid.length > 1 ? msid[1] : "", List.copyOf(ssrcs), rids);
+        msid.length > 1 ? msid[1] : "", List.copyOf(ssrcs), rids, codecs);
+  }
+
+  /**
+   * Server role, one peer connection for both directions (LiveKit's {@code /rtc/v1}): what to send
+   * on the sections the peer receives on is decided by {@code planner} as each offer is answered.
+   */
+  public void setSendPlanner(SendPlanner planner) {
+    this.planner = planner;
   }
 
   /** The peer's media sections from its offers, by mid (audio and video only). */

@@ -10,12 +10,35 @@ import java.util.List;
  * @param ssrcs     the primary SSRCs the offer declares (not their RTX repair streams); empty under
  *                  simulcast, where RTP is bound by its mid and rid header extensions instead
  * @param rids      the simulcast stream ids the peer sends, lowest to highest as offered
+ * @param codecs    every codec the section offers, in the peer's order of preference
  */
 public record RemoteSection(String mid, String kind, String direction, RtpCodec codec, String msidStream,
-                            String msidTrack, List<Long> ssrcs, List<String> rids) {
+                            String msidTrack, List<Long> ssrcs, List<String> rids, List<RtpCodec> codecs) {
   public RemoteSection {
     ssrcs = List.copyOf(ssrcs);
     rids = List.copyOf(rids);
+    codecs = List.copyOf(codecs);
+  }
+
+  /** Whether the peer receives media on this section. */
+  public boolean peerReceives() {
+    return direction.equals("recvonly") || direction.equals("sendrecv");
+  }
+
+  /** The offered codec named {@code name} (case-insensitive), preferring identical format parameters. */
+  public java.util.Optional<RtpCodec> codecLike(RtpCodec wanted) {
+    RtpCodec sameName = null;
+    for (RtpCodec c : codecs) {
+      if (c.name().equalsIgnoreCase(wanted.name()) && c.clockRate() == wanted.clockRate()) {
+        if (c.fmtp().equals(wanted.fmtp())) {
+          return java.util.Optional.of(c);
+        }
+        if (sameName == null) {
+          sameName = c;
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(sameName);
   }
 
   /** Whether the peer sends media on this section. */
