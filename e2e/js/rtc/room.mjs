@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { AccessToken } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 
 const [wsUrl, apiKey, secret, roomName, layers, frames, path] = process.argv.slice(2);
 const singlePeerConnection = path !== 'v0';
@@ -53,6 +53,7 @@ async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection }) {
   room.on(RoomEvent.TrackUnpublished, (pub, p) => seen.unpublished.push({ from: p.identity, kind: pub.kind }));
   room.on(RoomEvent.TrackMuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: true }));
   room.on(RoomEvent.TrackUnmuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: false }));
+  room.on(RoomEvent.Disconnected, (reason) => { seen.disconnectReason = reason; });
   room.on(RoomEvent.DataReceived, (payload, p, kind, topic) =>
     seen.data.push({ text: new TextDecoder().decode(payload), from: p?.identity, topic }));
   await room.connect(wsUrl, token);
@@ -146,11 +147,24 @@ try {
     if (bob.data.length > 0 && alice.data.length > 0 && bob.mutes.length > 0 && alice.unpublished.length > 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  // the server API acts on live participants (livekit-server-sdk): data to bob, list with tracks
+  const api = new RoomServiceClient(wsUrl.replace(/^ws/, 'http'), apiKey, secret);
+  await api.sendData(roomName, new TextEncoder().encode('from the server'), 0,
+    { destinationIdentities: ['bob'], topic: 'server' });
+  report.listed = (await api.listParticipants(roomName)).map((p) => ({ identity: p.identity, tracks: p.tracks.length }));
   // alice leaves; bob sees her go
   await pages.alice.page.evaluate(() => window.room.disconnect());
   const leaveDeadline = Date.now() + 10000;
   while (Date.now() < leaveDeadline) {
     if ((await pages.bob.page.evaluate(() => window.seen)).disconnected.includes('alice')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // then the API removes bob: his client is told why
+  await new Promise((r) => setTimeout(r, 300));
+  await api.removeParticipant(roomName, 'bob');
+  const removeDeadline = Date.now() + 10000;
+  while (Date.now() < removeDeadline) {
+    if ((await pages.bob.page.evaluate(() => window.seen)).disconnectReason !== undefined) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   for (const name of Object.keys(pages)) {

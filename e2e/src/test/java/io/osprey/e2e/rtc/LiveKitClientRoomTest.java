@@ -28,7 +28,8 @@ import picocli.CommandLine;
  * of which the SFU forwards one and switches at key frames), and each page must decode the other's video and audio,
  * receive the other's data message with sender and topic, see the other among the active
  * speakers (a steady tone as microphone), see a mute and an unpublished camera, and see the other
- * leave;
+ * leave; and livekit-server-sdk's RoomService acts on the live room (data to one participant,
+ * listing, removing one);
  * the webhooks must tell the same story.
  */
 class LiveKitClientRoomTest {
@@ -91,6 +92,11 @@ class LiveKitClientRoomTest {
       assertThat(toBob.get("text").getStringValue()).isEqualTo("hello from alice");
       assertThat(toBob.get("from").getStringValue()).isEqualTo("alice");
       assertThat(toBob.get("topic").getStringValue()).isEqualTo("chat");
+      assertThat(bob.get("data").getListValue().getValuesList()).as("data from the server API: %s", report)
+          .anySatisfy(d -> assertThat(d.getStructValue().getFieldsMap().get("topic").getStringValue()).isEqualTo("server"));
+      assertThat(r.get("listed").getListValue().getValuesList()).as("%s", report).hasSize(2);
+      assertThat(bob.get("disconnectReason").getNumberValue()).as("bob removed by the API")
+          .isEqualTo(io.osprey.protocol.livekit.LivekitModels.DisconnectReason.PARTICIPANT_REMOVED_VALUE);
       Map<String, Value> toAlice = alice.get("data").getListValue().getValues(0).getStructValue().getFieldsMap();
       assertThat(toAlice.get("text").getStringValue()).isEqualTo("lossy from bob");
       assertThat(toAlice.get("from").getStringValue()).isEqualTo("bob");
