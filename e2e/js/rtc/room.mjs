@@ -37,7 +37,7 @@ async function token(identity) {
 async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
   const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [],
-    speakers: [], unpublished: [] };
+    speakers: [], unpublished: [], quality: [] };
   window.seen = seen;
   const room = new Room({ adaptiveStream: false, dynacast: false, singlePeerConnection, publishDefaults: { simulcast } });
   window.room = room;
@@ -50,6 +50,7 @@ async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection }) {
     document.body.appendChild(el);
   });
   room.on(RoomEvent.ActiveSpeakersChanged, (speakers) => seen.speakers.push(speakers.map((p) => p.identity)));
+  room.on(RoomEvent.ConnectionQualityChanged, (quality, p) => seen.quality.push({ who: p.identity, quality }));
   room.on(RoomEvent.TrackUnpublished, (pub, p) => seen.unpublished.push({ from: p.identity, kind: pub.kind }));
   room.on(RoomEvent.TrackMuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: true }));
   room.on(RoomEvent.TrackUnmuted, (pub, p) => seen.mutes.push({ from: p.identity, muted: false }));

@@ -104,6 +104,9 @@ class LiveKitClientRoomTest {
       assertThat(alice.get("unpublished").getListValue().getValuesList()).as("bob's camera goes: %s", report)
           .anySatisfy(u -> assertThat(u.getStructValue().getFieldsMap().get("kind").getStringValue()).isEqualTo("video"));
       assertThat(strings(bob, "disconnected")).contains("alice");
+      assertThat(alice.get("quality").getListValue().getValuesList()).as("connection quality: %s", report)
+          .anySatisfy(q -> assertThat(q.getStructValue().getFieldsMap().get("quality").getStringValue())
+              .isIn("excellent", "good", "poor"));
       assertThat(bob.get("speakers").getListValue().getValuesList()).as("bob hears alice speak: %s", report)
           .anySatisfy(list -> assertThat(list.getListValue().getValuesList()).extracting(Value::getStringValue)
               .contains("alice"));

@@ -35,6 +35,9 @@ final class PublishedTrack {
   final long[] ssrcByLayer = new long[MAX_LAYERS];
   final PacketCache[] caches = new PacketCache[MAX_LAYERS];
   final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
+  /** RFC 3550 receive statistics per layer: receiver reports to the publisher, connection quality. */
+  final io.osprey.transport.rtpsession.ReceiveStatistics[] stats =
+      new io.osprey.transport.rtpsession.ReceiveStatistics[MAX_LAYERS];
   private final long[] lastKeyFrameRequest = new long[MAX_LAYERS];
   private final long[] lastPacketAt = new long[MAX_LAYERS];
   /** The publisher's last sender report per layer: NTP time and the RTP timestamp of that instant. */
@@ -88,6 +91,7 @@ final class PublishedTrack {
     if (caches[layer] == null) {
       caches[layer] = new PacketCache(cacheSize, 1500);
       nacks[layer] = audio ? null : new NackGenerator(NackGenerator.Config.defaults());
+      stats[layer] = new io.osprey.transport.rtpsession.ReceiveStatistics(codec.clockRate());
     }
     return layer;
   }

@@ -52,6 +52,7 @@ public final class RtcParticipant implements ParticipantSession {
   private static final String TRANSPORT_CC_EXTENSION =
       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   private static final long TWCC_INTERVAL_NANOS = 50_000_000L;
+  private static final long QUALITY_INTERVAL_NANOS = 5_000_000_000L;
 
   /**
    * What the participant's connection asked for.
@@ -75,6 +76,8 @@ public final class RtcParticipant implements ParticipantSession {
   private final long[] twccMicros = new long[250];
   private long lastTwccNanos;
   private long lastSenderReportNanos;
+  private long lastQualityNanos = System.nanoTime() - QUALITY_INTERVAL_NANOS + 2_000_000_000L; // first after 2 s
+  private double lossPercent;
   private long twccMediaSsrc;
 
   private PeerSession publisher;
@@ -470,6 +473,7 @@ public final class RtcParticipant implements ParticipantSession {
     track.received(layer, now);
     int seq = rtp.sequenceNumber();
     track.caches[layer].put(seq, packet, 0, packet.length);
+    track.stats[layer].handlePacket(seq, rtp.timestamp(), now);
     if (track.nacks[layer] != null) {
       track.nacks[layer].handlePacket(seq, now);
     }
@@ -511,6 +515,7 @@ public final class RtcParticipant implements ParticipantSession {
           t.srNtp[layer] = sr.ntpTimestamp();
           t.srRtp[layer] = sr.rtpTimestamp();
           t.hasSr[layer] = true;
+          t.stats[layer].handleSenderReport(sr.ntpTimestamp(), System.nanoTime());
         }
       }
     }
@@ -589,6 +594,54 @@ public final class RtcParticipant implements ParticipantSession {
     node.flush(downstream());
   }
 
+  /**
+   * An RR to the publisher with a report block per layer it sends (loss, jitter, LSR/DLSR for its
+   * round-trip time); the loss also grades this participant's connection quality.
+   */
+  private void sendReceiverReports(long now) {
+    List<RtcpPacket.ReportBlock> blocks = new ArrayList<>();
+    long expected = 0;
+    long lost = 0;
+    for (PublishedTrack t : publishedByMid.values()) {
+      for (int layer = 0; layer < PublishedTrack.MAX_LAYERS; layer++) {
+        var st = t.stats[layer];
+        if (st == null || st.packetsReceived() == 0 || blocks.size() == 31) {
+          continue;
+        }
+        int fraction = st.takeFractionLost();
+        expected += 256;
+        lost += fraction;
+        blocks.add(new RtcpPacket.ReportBlock(t.ssrcByLayer[layer], fraction, st.cumulativeLost(),
+            st.extendedHighestSequence(), st.jitter(), st.lastSenderReport(), st.delaySinceLastSenderReport(now)));
+      }
+    }
+    if (!blocks.isEmpty()) {
+      sendToPublisher(new RtcpPacket.ReceiverReport(1, blocks));
+      lossPercent = expected == 0 ? 0 : 100.0 * lost / expected;
+    }
+  }
+
+  /**
+   * Every few seconds, each participant is told how every visible participant's connection is
+   * doing (LiveKit's connection_quality), graded by the loss on what they publish.
+   */
+  private void sendConnectionQuality() {
+    LivekitRtc.ConnectionQualityUpdate.Builder update = LivekitRtc.ConnectionQualityUpdate.newBuilder();
+    for (Participant p : room.participants()) {
+      if (p.session() instanceof RtcParticipant other && !p.hidden()) {
+        double loss = other.lossPercent;
+        LivekitModels.ConnectionQuality quality = loss < 2 ? LivekitModels.ConnectionQuality.EXCELLENT
+            : loss < 8 ? LivekitModels.ConnectionQuality.GOOD : LivekitModels.ConnectionQuality.POOR;
+        float score = (float) Math.max(1.0, 4.5 - loss / 5);
+        update.addUpdates(LivekitRtc.ConnectionQualityInfo.newBuilder().setParticipantSid(p.sid())
+            .setQuality(quality).setScore(score));
+      }
+    }
+    if (update.getUpdatesCount() > 0) {
+      signal.send(SignalResponse.newBuilder().setConnectionQuality(update).build());
+    }
+  }
+
   /** Transport-wide feedback to the publisher: the arrival time of every packet, or its loss. */
   private void sendTransportFeedback(int feedbackCount, int baseSequence, long[] arrivalNanos, int count) {
     for (int i = 0; i < count; i++) {
@@ -606,9 +659,18 @@ public final class RtcParticipant implements ParticipantSession {
       return;
     }
     long now = System.nanoTime();
-    if (downstream() != null && now - lastSenderReportNanos >= 1_000_000_000L) {
+    if (now - lastSenderReportNanos >= 1_000_000_000L) {
       lastSenderReportNanos = now;
-      sendSenderReports();
+      if (downstream() != null) {
+        sendSenderReports();
+      }
+      if (publisher != null && !publishedByMid.isEmpty()) {
+        sendReceiverReports(now);
+      }
+    }
+    if (now - lastQualityNanos >= QUALITY_INTERVAL_NANOS) {
+      lastQualityNanos = now;
+      sendConnectionQuality();
     }
     if (publisher == null) {
       return;
