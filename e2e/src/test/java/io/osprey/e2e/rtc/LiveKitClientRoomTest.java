@@ -46,6 +46,31 @@ class LiveKitClientRoomTest {
     run("v1", true, 0.05);
   }
 
+  /**
+   * Adaptive stream: a subscriber showing the video at 160x90 gets the low simulcast layer; at
+   * 1280x720 it is switched up (at a key frame) and the picture keeps decoding.
+   */
+  @org.junit.jupiter.api.Test
+  void adaptiveStreamPicksTheLayerThatFitsTheVideoElement() throws Exception {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
+    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+      String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/adaptive.mjs", 120, ws, "devkey", "secret", "adaptive"));
+      System.out.println("adaptive stream report: " + ProtoJson.compact(report));
+      Map<String, Value> r = report.getFieldsMap();
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+      Map<String, Value> small = r.get("small").getStructValue().getFieldsMap();
+      Map<String, Value> large = r.get("large").getStructValue().getFieldsMap();
+      Map<String, Value> after = r.get("after").getStructValue().getFieldsMap();
+      assertThat(small.get("frameWidth").getNumberValue()).as("small element, low layer: %s", report).isBetween(1.0, 320.0);
+      assertThat(large.get("frameWidth").getNumberValue()).as("large element, higher layer: %s", report)
+          .isGreaterThan(small.get("frameWidth").getNumberValue());
+      assertThat(after.get("framesDecoded").getNumberValue()).as("no frozen picture: %s", report)
+          .isGreaterThan(large.get("framesDecoded").getNumberValue());
+    }
+  }
+
   private void run(String path, boolean simulcast, double loss) throws Exception {
     int frames = loss > 0 ? 150 : 10;
     List<String> webhooks = new CopyOnWriteArrayList<>();

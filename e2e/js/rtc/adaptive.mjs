@@ -1,0 +1,108 @@
+// Adaptive stream through Osprey's simulcast: alice publishes her camera in livekit-client's
+// default three layers; bob subscribes with adaptiveStream and shows her video small, then large.
+// Usage: node adaptive.mjs <ws-url> <api-key> <secret> <room>. Prints one JSON line.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AccessToken } from 'livekit-server-sdk';
+
+const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
+const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
+const server = createServer((req, res) => {
+  if (req.url === '/livekit-client.umd.js') {
+    res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(umd);
+  } else {
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>adaptive</title><body style="margin:0"></body>');
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+
+async function token(identity) {
+  const t = new AccessToken(apiKey, secret, { identity });
+  t.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
+  return t.toJwt();
+}
+
+async function publish({ wsUrl, token }) {
+  const { Room, VideoPresets } = window.LivekitClient;
+  const room = new Room({ videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
+  window.room = room;
+  await room.connect(wsUrl, token);
+  await room.localParticipant.setCameraEnabled(true);
+}
+
+async function watch({ wsUrl, token }) {
+  const { Room, RoomEvent, Track } = window.LivekitClient;
+  const room = new Room({ adaptiveStream: true });
+  window.room = room;
+  window.subscribed = new Promise((resolve) => room.on(RoomEvent.TrackSubscribed, (track) => {
+    if (track.kind !== Track.Kind.Video) return;
+    const el = document.createElement('video');
+    el.muted = true;
+    el.autoplay = true;
+    el.style.width = '160px';
+    el.style.height = '90px';
+    document.body.appendChild(el);
+    track.attach(el);
+    window.video = el;
+    window.track = track;
+    resolve(true);
+  }));
+  await room.connect(wsUrl, token);
+}
+
+async function inbound() {
+  const stats = await window.track.receiver.getStats();
+  let out = { frameWidth: 0, framesDecoded: 0 };
+  stats.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') out = { frameWidth: s.frameWidth ?? 0, framesDecoded: s.framesDecoded ?? 0 };
+  });
+  return out;
+}
+
+const report = {};
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+    '--disable-features=WebRtcHideLocalIpsWithMdns'],
+});
+const logs = [];
+try {
+  const pages = {};
+  for (const name of ['alice', 'bob']) {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1400, height: 900 } });
+    pages[name] = await context.newPage();
+    pages[name].on('console', (m) => logs.push(name + ': ' + m.text()));
+    await pages[name].goto(pageUrl);
+    await pages[name].addScriptTag({ url: '/livekit-client.umd.js' });
+  }
+  await pages.alice.evaluate(publish, { wsUrl, token: await token('alice') });
+  await pages.bob.evaluate(watch, { wsUrl, token: await token('bob') });
+  await pages.bob.evaluate(() => window.subscribed);
+  const settle = async (predicate, ms) => {
+    const deadline = Date.now() + ms;
+    let s = await pages.bob.evaluate(inbound);
+    while (Date.now() < deadline && !predicate(s)) {
+      await new Promise((r) => setTimeout(r, 250));
+      s = await pages.bob.evaluate(inbound);
+    }
+    return s;
+  };
+  // small: wait for a steady, decoding picture
+  report.small = await settle((s) => s.framesDecoded > 30 && s.frameWidth > 0 && s.frameWidth <= 320, 15000);
+  await pages.bob.evaluate(() => { window.video.style.width = '1280px'; window.video.style.height = '720px'; });
+  report.large = await settle((s) => s.frameWidth >= 1280, 20000);
+  await new Promise((r) => setTimeout(r, 1000));
+  report.after = await pages.bob.evaluate(inbound);
+} catch (e) {
+  report.error = String(e);
+} finally {
+  report.logs = logs.filter((l) => !l.includes('DEBUG')).slice(-12);
+  await browser.close();
+  server.close();
+}
+console.log(JSON.stringify(report));
