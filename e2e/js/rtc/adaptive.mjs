@@ -1,5 +1,6 @@
 // Adaptive stream through Osprey's simulcast: alice publishes her camera in livekit-client's
-// default three layers; bob subscribes with adaptiveStream and shows her video small, then large.
+// default three layers with dynacast; bob subscribes with adaptiveStream and shows her video small
+// (the server pauses the layers nobody needs), then large (they come back).
 // Usage: node adaptive.mjs <ws-url> <api-key> <secret> <room>. Prints one JSON line.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ async function token(identity) {
 
 async function publish({ wsUrl, token }) {
   const { Room, VideoPresets } = window.LivekitClient;
-  const room = new Room({ videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
+  const room = new Room({ dynacast: true, videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
   window.room = room;
   await room.connect(wsUrl, token);
   await room.localParticipant.setCameraEnabled(true);
@@ -59,6 +60,16 @@ async function inbound() {
   stats.forEach((s) => {
     if (s.type === 'inbound-rtp' && s.kind === 'video') out = { frameWidth: s.frameWidth ?? 0, framesDecoded: s.framesDecoded ?? 0 };
   });
+  return out;
+}
+
+// Runs in alice's page: which of her simulcast encodings are active.
+async function encodings() {
+  const out = {};
+  for (const pub of window.room.localParticipant.videoTrackPublications.values()) {
+    const stats = await pub.track.sender.getStats();
+    stats.forEach((s) => { if (s.type === 'outbound-rtp' && s.rid) out[s.rid] = s.active; });
+  }
   return out;
 }
 
@@ -94,8 +105,16 @@ try {
   };
   // small: wait for a steady, decoding picture
   report.small = await settle((s) => s.framesDecoded > 30 && s.frameWidth > 0 && s.frameWidth <= 320, 15000);
+  // dynacast: after the pause delay (5 s) only the layer bob needs stays on
+  const pauseDeadline = Date.now() + 12000;
+  do {
+    report.pausedEncodings = await pages.alice.evaluate(encodings);
+    if (report.pausedEncodings.f === false) break;
+    await new Promise((r) => setTimeout(r, 500));
+  } while (Date.now() < pauseDeadline);
   await pages.bob.evaluate(() => { window.video.style.width = '1280px'; window.video.style.height = '720px'; });
   report.large = await settle((s) => s.frameWidth >= 1280, 20000);
+  report.resumedEncodings = await pages.alice.evaluate(encodings);
   await new Promise((r) => setTimeout(r, 1000));
   report.after = await pages.bob.evaluate(inbound);
 } catch (e) {

@@ -47,8 +47,9 @@ class LiveKitClientRoomTest {
   }
 
   /**
-   * Adaptive stream: a subscriber showing the video at 160x90 gets the low simulcast layer; at
-   * 1280x720 it is switched up (at a key frame) and the picture keeps decoding.
+   * Adaptive stream and dynacast: a subscriber showing the video at 160x90 gets the low simulcast
+   * layer and the publisher is told to pause the others; at 1280x720 they resume, the subscriber is
+   * switched up (at a key frame) and the picture keeps decoding.
    */
   @org.junit.jupiter.api.Test
   void adaptiveStreamPicksTheLayerThatFitsTheVideoElement() throws Exception {
@@ -68,6 +69,11 @@ class LiveKitClientRoomTest {
           .isGreaterThan(small.get("frameWidth").getNumberValue());
       assertThat(after.get("framesDecoded").getNumberValue()).as("no frozen picture: %s", report)
           .isGreaterThan(large.get("framesDecoded").getNumberValue());
+      Map<String, Value> paused = r.get("pausedEncodings").getStructValue().getFieldsMap();
+      assertThat(paused.get("q").getBoolValue()).as("dynacast keeps what is watched: %s", report).isTrue();
+      assertThat(paused.get("f").getBoolValue()).as("dynacast pauses what nobody watches: %s", report).isFalse();
+      assertThat(r.get("resumedEncodings").getStructValue().getFieldsMap().get("f").getBoolValue())
+          .as("and resumes it when wanted: %s", report).isTrue();
     }
   }
 

@@ -60,6 +60,11 @@ final class DownTrack {
     return best;
   }
 
+  /** The layer the subscriber wants (before what the publisher sends), or -1 when it paused the track. */
+  int wanted() {
+    return disabled ? -1 : wantedLayer;
+  }
+
   /** Aims at the wanted layer as far as the publisher sends it (re-checked as packets arrive). */
   void retarget(long nowNanos) {
     int target = disabled ? SimulcastSelector.NONE : track.available(wantedLayer, nowNanos);

@@ -84,6 +84,11 @@ public final class MediaNode implements AutoCloseable {
     return speakers;
   }
 
+  /** {@code video.dynacast_pause_delay}: how long a fall in demand holds before layers are paused. */
+  long dynacastPauseDelayNanos() {
+    return 5_000_000_000L;
+  }
+
   /** The {@code rtc} settings (buffer sizes, throttles). */
   public ServerConfig.Rtc config() {
     return config;

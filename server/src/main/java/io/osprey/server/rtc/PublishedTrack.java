@@ -46,6 +46,10 @@ final class PublishedTrack {
   final boolean[] hasSr = new boolean[MAX_LAYERS];
   private final int cacheSize;
   long receivedPackets;
+  /** Dynacast: the highest layer the publisher was last asked for (-1: none); it starts sending all. */
+  int dynacastSent;
+  /** Dynacast: since when a lower demand than {@link #dynacastSent} has held. */
+  long dynacastLowerSince = Long.MIN_VALUE;
 
   PublishedTrack(RtcParticipant owner, String mid, RtpCodec codec, TrackInfo info, List<String> offeredRids,
                  int cacheSize) {
@@ -57,6 +61,7 @@ final class PublishedTrack {
     this.videoCodec = audio ? VideoCodec.OTHER : VideoCodec.of(codec.name());
     this.offeredRids = List.copyOf(offeredRids);
     this.cacheSize = cacheSize;
+    this.dynacastSent = topLayer();
     Arrays.fill(ssrcByLayer, -1);
     Arrays.fill(lastKeyFrameRequest, Long.MIN_VALUE / 2);
     Arrays.fill(lastPacketAt, Long.MIN_VALUE / 2);
@@ -94,6 +99,15 @@ final class PublishedTrack {
       stats[layer] = new io.osprey.transport.rtpsession.ReceiveStatistics(codec.clockRate());
     }
     return layer;
+  }
+
+  /** The highest layer any subscriber wants, or -1 when nobody watches. */
+  int demand() {
+    int max = -1;
+    for (DownTrack d : downTracks) {
+      max = Math.max(max, Math.min(d.wanted(), topLayer()));
+    }
+    return max;
   }
 
   /** Notes that {@code layer} is flowing. */

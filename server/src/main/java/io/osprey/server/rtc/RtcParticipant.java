@@ -595,6 +595,47 @@ public final class RtcParticipant implements ParticipantSession {
   }
 
   /**
+   * Dynacast: tells the publisher which simulcast layers anyone watches
+   * ({@code subscribed_quality_update}, every layer up to the highest wanted), at once when demand
+   * rises and after {@code video.dynacast_pause_delay} when it falls, so a publisher stops encoding
+   * what nobody receives. The client applies it when its room has dynacast on.
+   */
+  private void dynacast(long now) {
+    for (PublishedTrack t : publishedByMid.values()) {
+      if (t.audio || !t.simulcast()) {
+        continue;
+      }
+      int demand = t.demand();
+      if (demand == t.dynacastSent) {
+        t.dynacastLowerSince = Long.MIN_VALUE;
+        continue;
+      }
+      if (demand < t.dynacastSent) {
+        if (t.dynacastLowerSince == Long.MIN_VALUE) {
+          t.dynacastLowerSince = now;
+        }
+        if (now - t.dynacastLowerSince < node.dynacastPauseDelayNanos()) {
+          continue;
+        }
+      }
+      t.dynacastSent = demand;
+      t.dynacastLowerSince = Long.MIN_VALUE;
+      LivekitRtc.SubscribedCodec.Builder codec = LivekitRtc.SubscribedCodec.newBuilder()
+          .setCodec(t.codec.name().toLowerCase(java.util.Locale.ROOT));
+      LivekitRtc.SubscribedQualityUpdate.Builder update = LivekitRtc.SubscribedQualityUpdate.newBuilder()
+          .setTrackSid(t.sid());
+      for (int layer = 0; layer <= 2; layer++) {
+        LivekitRtc.SubscribedQuality q = LivekitRtc.SubscribedQuality.newBuilder()
+            .setQuality(LivekitModels.VideoQuality.forNumber(layer)).setEnabled(layer <= demand).build();
+        codec.addQualities(q);
+        update.addSubscribedQualities(q);
+      }
+      signal.send(SignalResponse.newBuilder().setSubscribedQualityUpdate(update.addSubscribedCodecs(codec)).build());
+      log.debug("{}: dynacast {} up to layer {}", model.identity(), t.sid(), demand);
+    }
+  }
+
+  /**
    * An RR to the publisher with a report block per layer it sends (loss, jitter, LSR/DLSR for its
    * round-trip time); the loss also grades this participant's connection quality.
    */
@@ -667,6 +708,9 @@ public final class RtcParticipant implements ParticipantSession {
       if (publisher != null && !publishedByMid.isEmpty()) {
         sendReceiverReports(now);
       }
+    }
+    if (!publishedByMid.isEmpty()) {
+      dynacast(now);
     }
     if (now - lastQualityNanos >= QUALITY_INTERVAL_NANOS) {
       lastQualityNanos = now;
