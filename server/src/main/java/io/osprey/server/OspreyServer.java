@@ -92,7 +92,7 @@ public final class OspreyServer implements AutoCloseable {
     Authenticator auth = new Authenticator(new TokenVerifier(keys, clock));
     TwirpEndpoint twirp = new TwirpEndpoint(Map.of("livekit.RoomService", new RoomService(rooms, clock)), auth, metrics);
     int signalLimit = config.limits().signalMessageSizeLimit() > 0 ? config.limits().signalMessageSizeLimit() : 2 << 20;
-    RtcEndpoint rtc = new SignalEndpoint(auth, rooms, config.room().autoCreate(), media, signalLimit);
+    RtcEndpoint rtc = new SignalEndpoint(auth, keys, rooms, config.room().autoCreate(), media, signalLimit);
     HttpRouter router = new HttpRouter(twirp, rtc, () -> true);
     List<InetSocketAddress> addresses = (config.bindAddresses().isEmpty() ? List.of("0.0.0.0") : config.bindAddresses())
         .stream().map(a -> new InetSocketAddress(a, config.port())).toList();

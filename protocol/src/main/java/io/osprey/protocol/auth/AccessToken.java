@@ -78,6 +78,19 @@ public final class AccessToken {
   public AccessToken inference(InferenceGrant v) { this.inference = v; return this; }
   public AccessToken observability(ObservabilityGrant v) { this.observability = v; return this; }
 
+  /** A token carrying {@code grants} (e.g. to refresh one a client holds), signed with this key. */
+  public static AccessToken of(String apiKey, String apiSecret, ClaimGrants grants) {
+    AccessToken t = new AccessToken(apiKey, apiSecret).identity(grants.identity()).name(grants.name())
+        .kind(grants.kind()).kindDetails(grants.kindDetails()).metadata(grants.metadata())
+        .attributes(grants.attributes()).sha256(grants.sha256()).roomPreset(grants.roomPreset())
+        .roomConfig(grants.roomConfig()).video(grants.video());
+    t.sip = grants.sip();
+    t.agent = grants.agent();
+    t.inference = grants.inference();
+    t.observability = grants.observability();
+    return t;
+  }
+
   /** The grants this token carries. */
   public ClaimGrants grants() {
     return new ClaimGrants(identity, name, kind, kindDetails, metadata, attributes, sha256, roomPreset, roomConfig,

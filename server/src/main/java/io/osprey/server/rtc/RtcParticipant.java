@@ -53,6 +53,7 @@ public final class RtcParticipant implements ParticipantSession {
       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   private static final long TWCC_INTERVAL_NANOS = 50_000_000L;
   private static final long QUALITY_INTERVAL_NANOS = 5_000_000_000L;
+  private static final long REFRESH_INTERVAL_NANOS = 300_000_000_000L;
 
   /**
    * What the participant's connection asked for.
@@ -66,6 +67,8 @@ public final class RtcParticipant implements ParticipantSession {
   private final ClaimGrants grants;
   private final Options options;
   private final SignalSink signal;
+  private final java.util.function.Supplier<String> tokens;
+  private long lastRefreshNanos;
   private final Participant model;
   private final SecureRandom random = new SecureRandom();
   private final RtpPacket rtp = new RtpPacket();
@@ -101,8 +104,15 @@ public final class RtcParticipant implements ParticipantSession {
   private boolean closed;
 
   /** Builds the participant (call on the room's loop, then {@link #join}). */
-  public RtcParticipant(MediaNode node, Room room, ClaimGrants grants, Options options, SignalSink signal) {
+  /**
+   * @param tokens mints a fresh token with the participant's grants (10 min), sent as
+   *               {@code refresh_token} at join and every 5 minutes so a rejoin never needs an
+   *               expired one
+   */
+  public RtcParticipant(MediaNode node, Room room, ClaimGrants grants, Options options, SignalSink signal,
+                        java.util.function.Supplier<String> tokens) {
     this.node = node;
+    this.tokens = tokens;
     this.room = room;
     this.grants = grants;
     this.options = options;
@@ -147,6 +157,7 @@ public final class RtcParticipant implements ParticipantSession {
         .setRoom(room.snapshot()).setParticipant(model.info()).addAllOtherParticipants(others)
         .setServerVersion(ServerInfo.VERSION).setServerInfo(ServerInfo.INFO)
         .setSubscriberPrimary(subscriberPrimary).setPingTimeout(15).setPingInterval(5)).build());
+    refreshToken(System.nanoTime());
     if (single) {
       publisher = node.newSession(this::onPublisherOutput);
       publisher.setSendPlanner(this::plan);
@@ -594,6 +605,14 @@ public final class RtcParticipant implements ParticipantSession {
     node.flush(downstream());
   }
 
+  private void refreshToken(long now) {
+    lastRefreshNanos = now;
+    String token = tokens.get();
+    if (!token.isEmpty()) {
+      signal.send(SignalResponse.newBuilder().setRefreshToken(token).build());
+    }
+  }
+
   /**
    * Dynacast: tells the publisher which simulcast layers anyone watches
    * ({@code subscribed_quality_update}, every layer up to the highest wanted), at once when demand
@@ -711,6 +730,9 @@ public final class RtcParticipant implements ParticipantSession {
     }
     if (!publishedByMid.isEmpty()) {
       dynacast(now);
+    }
+    if (now - lastRefreshNanos >= REFRESH_INTERVAL_NANOS) {
+      refreshToken(now);
     }
     if (now - lastQualityNanos >= QUALITY_INTERVAL_NANOS) {
       lastQualityNanos = now;

@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.osprey.protocol.auth.AccessToken;
 import io.osprey.protocol.auth.ClaimGrants;
+import io.osprey.protocol.auth.KeyProvider;
 import io.osprey.protocol.livekit.LivekitModels;
 import io.osprey.protocol.livekit.LivekitRtc;
 import io.osprey.server.http.Authenticator;
@@ -40,10 +42,13 @@ public final class SignalEndpoint extends ValidateEndpoint {
   private final RoomManager rooms;
   private final MediaNode media;
   private final int maxMessageBytes;
+  private final KeyProvider keys;
 
   /** @param maxMessageBytes the largest signal message (livekit-server: 2 MiB; larger closes with 1009) */
-  public SignalEndpoint(Authenticator auth, RoomManager rooms, boolean autoCreate, MediaNode media, int maxMessageBytes) {
+  public SignalEndpoint(Authenticator auth, KeyProvider keys, RoomManager rooms, boolean autoCreate, MediaNode media,
+                        int maxMessageBytes) {
     super(auth, rooms, autoCreate);
+    this.keys = keys;
     this.rooms = rooms;
     this.media = media;
     this.maxMessageBytes = maxMessageBytes;
@@ -64,10 +69,15 @@ public final class SignalEndpoint extends ValidateEndpoint {
       HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "404 page not found");
       return;
     }
-    ClaimGrants grants = check(ctx, request);
-    if (grants == null) {
+    Authenticator.Granted granted = check(ctx, request);
+    if (granted == null) {
       return;
     }
+    ClaimGrants grants = granted.grants();
+    String apiKey = granted.token().apiKey();
+    java.util.function.Supplier<String> refresher = () -> keys.secret(apiKey)
+        .map(secret -> AccessToken.of(apiKey, secret, grants).validFor(java.time.Duration.ofMinutes(10)).toJwt())
+        .orElse("");
     Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
     RtcParticipant.Options options;
     LivekitRtc.JoinRequest join = null;
@@ -127,7 +137,7 @@ public final class SignalEndpoint extends ValidateEndpoint {
           connection.close();
           return;
         }
-        RtcParticipant participant = new RtcParticipant(media, room, grants, options, connection);
+        RtcParticipant participant = new RtcParticipant(media, room, grants, options, connection, refresher);
         connection.bind(participant, room.loop());
         participant.join();
         if (joinRequest != null && joinRequest.hasPublisherOffer()) { // offer-with-join (v1)

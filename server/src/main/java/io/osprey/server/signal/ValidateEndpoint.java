@@ -35,14 +35,15 @@ public class ValidateEndpoint implements RtcEndpoint {
     }
   }
 
-  /** Checks a join request; returns the grants, or null after answering with the error. */
-  protected ClaimGrants check(ChannelHandlerContext ctx, FullHttpRequest request) {
+  /** Checks a join request; returns the verified token and grants, or null after answering with the error. */
+  protected Authenticator.Granted check(ChannelHandlerContext ctx, FullHttpRequest request) {
     Authenticator.Result result = auth.authenticate(request);
     if (result instanceof Authenticator.Refused refused) {
       HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, refused.message());
       return null;
     }
-    ClaimGrants g = ((Authenticator.Granted) result).grants();
+    Authenticator.Granted granted = (Authenticator.Granted) result;
+    ClaimGrants g = granted.grants();
     if (!g.video().roomJoin()) {
       HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, "permissions denied");
       return null;
@@ -59,7 +60,7 @@ public class ValidateEndpoint implements RtcEndpoint {
       HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "requested room does not exist");
       return null;
     }
-    return g;
+    return granted;
   }
 
   private void validate(ChannelHandlerContext ctx, FullHttpRequest request) {

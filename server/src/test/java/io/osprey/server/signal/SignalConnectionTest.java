@@ -150,6 +150,31 @@ class SignalConnectionTest {
   }
 
   @Test
+  void refreshesTheTokenAtJoin() throws Exception {
+    Client c = connect("refresher", true);
+    SignalResponse refresh = c.next(SignalResponse.MessageCase.REFRESH_TOKEN, 5000);
+    var verified = new io.osprey.protocol.auth.TokenVerifier(io.osprey.protocol.auth.KeyProvider.of(
+        java.util.Map.of("devkey", "secret")), java.time.InstantSource.system()).verify(refresh.getRefreshToken());
+    assertThat(verified.grants().identity()).isEqualTo("refresher");
+    assertThat(verified.grants().video().room()).isEqualTo("bad-input");
+    assertThat(verified.expiresAt()).isAfter(java.time.Instant.now().plusSeconds(9 * 60));
+    c.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+  }
+
+  @Test
+  void aSecondSessionWithTheSameIdentityReplacesTheFirst() throws Exception {
+    Client first = connect("twin", true);
+    assertThat(first.next(SignalResponse.MessageCase.JOIN, 5000)).isNotNull();
+    Client second = connect("twin", true);
+    assertThat(second.next(SignalResponse.MessageCase.JOIN, 5000)).isNotNull();
+    SignalResponse leave = first.next(SignalResponse.MessageCase.LEAVE, 5000);
+    assertThat(leave.getLeave().getReason()).isEqualTo(io.osprey.protocol.livekit.LivekitModels.DisconnectReason.DUPLICATE_IDENTITY);
+    assertThat(first.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
+    assertThat(stillAnswers(second)).isTrue();
+    second.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+  }
+
+  @Test
   void asksAResumingClientToRejoinInFull() throws Exception {
     Client c = connect("resumer", true, "&reconnect=1&sid=PA_gone&reconnect_reason=1");
     SignalResponse first = c.responses.poll(5, TimeUnit.SECONDS);
