@@ -5,8 +5,9 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.MessageDigest;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
+import org.bouncycastle.crypto.digests.SHA1Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -17,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Rollover counters follow RFC 3711 §3.3.1: the receiver guesses the index of each packet from
  * the highest sequence number seen, and commits the guess only after the packet authenticates.
- * With AES-CM nothing is allocated per packet; the JCE's GCM needs a parameter object per packet.
+ * With AES-CM nothing is allocated per packet (AES keystream over the JCE's ECB, HMAC-SHA1 from
+ * Bouncy Castle's lightweight API); the JCE's GCM needs a parameter object per packet.
  * Owned by one event loop; not thread-safe.
  */
 public final class SrtpContext {
@@ -32,8 +34,8 @@ public final class SrtpContext {
   // AES-CM
   private final AesCounterMode rtpCtr;
   private final AesCounterMode rtcpCtr;
-  private final Mac rtpMac;
-  private final Mac rtcpMac;
+  private final HMac rtpMac;
+  private final HMac rtcpMac;
   // AEAD
   private final Cipher gcm;
   private final SecretKeySpec rtpKey;
@@ -95,10 +97,11 @@ public final class SrtpContext {
         this.rtcpKey = null;
         this.rtpCtr = new AesCounterMode(keys.rtpKey());
         this.rtcpCtr = new AesCounterMode(keys.rtcpKey());
-        this.rtpMac = Mac.getInstance("HmacSHA1");
-        rtpMac.init(new SecretKeySpec(keys.rtpAuth(), "HmacSHA1"));
-        this.rtcpMac = Mac.getInstance("HmacSHA1");
-        rtcpMac.init(new SecretKeySpec(keys.rtcpAuth(), "HmacSHA1"));
+        // Bouncy Castle's HMAC writes its result into our buffer: no allocation per packet
+        this.rtpMac = new HMac(new SHA1Digest());
+        rtpMac.init(new KeyParameter(keys.rtpAuth()));
+        this.rtcpMac = new HMac(new SHA1Digest());
+        rtcpMac.init(new KeyParameter(keys.rtcpAuth()));
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCE lacks AES/HMAC", e);
@@ -380,16 +383,12 @@ public final class SrtpContext {
     }
   }
 
-  private void authTag(Mac mac, byte[] buf, int off, int len, byte[] suffix) {
+  private void authTag(HMac mac, byte[] buf, int off, int len, byte[] suffix) {
     mac.update(buf, off, len);
     if (suffix != null) {
       mac.update(suffix, 0, suffix.length);
     }
-    try {
-      mac.doFinal(tag, 0);
-    } catch (ShortBufferException e) {
-      throw new IllegalStateException(e);
-    }
+    mac.doFinal(tag, 0);
   }
 
   private final byte[] tagView = new byte[20];
