@@ -5,9 +5,6 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.MessageDigest;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import org.bouncycastle.crypto.digests.SHA1Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,8 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Rollover counters follow RFC 3711 §3.3.1: the receiver guesses the index of each packet from
  * the highest sequence number seen, and commits the guess only after the packet authenticates.
- * With AES-CM nothing is allocated per packet (AES keystream over the JCE's ECB, HMAC-SHA1 from
- * Bouncy Castle's lightweight API); the JCE's GCM needs a parameter object per packet.
+ * With AES-CM nothing is allocated per packet (AES keystream over the JCE's ECB, {@link HmacSha1}
+ * over the JDK's SHA-1); the JCE's GCM needs a parameter object per packet.
  * Owned by one event loop; not thread-safe.
  */
 public final class SrtpContext {
@@ -34,8 +31,8 @@ public final class SrtpContext {
   // AES-CM
   private final AesCounterMode rtpCtr;
   private final AesCounterMode rtcpCtr;
-  private final HMac rtpMac;
-  private final HMac rtcpMac;
+  private final HmacSha1 rtpMac;
+  private final HmacSha1 rtcpMac;
   // AEAD
   private final Cipher gcm;
   private final SecretKeySpec rtpKey;
@@ -97,11 +94,8 @@ public final class SrtpContext {
         this.rtcpKey = null;
         this.rtpCtr = new AesCounterMode(keys.rtpKey());
         this.rtcpCtr = new AesCounterMode(keys.rtcpKey());
-        // Bouncy Castle's HMAC writes its result into our buffer: no allocation per packet
-        this.rtpMac = new HMac(new SHA1Digest());
-        rtpMac.init(new KeyParameter(keys.rtpAuth()));
-        this.rtcpMac = new HMac(new SHA1Digest());
-        rtcpMac.init(new KeyParameter(keys.rtcpAuth()));
+        this.rtpMac = new HmacSha1(keys.rtpAuth());
+        this.rtcpMac = new HmacSha1(keys.rtcpAuth());
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCE lacks AES/HMAC", e);
@@ -383,7 +377,7 @@ public final class SrtpContext {
     }
   }
 
-  private void authTag(HMac mac, byte[] buf, int off, int len, byte[] suffix) {
+  private void authTag(HmacSha1 mac, byte[] buf, int off, int len, byte[] suffix) {
     mac.update(buf, off, len);
     if (suffix != null) {
       mac.update(suffix, 0, suffix.length);
