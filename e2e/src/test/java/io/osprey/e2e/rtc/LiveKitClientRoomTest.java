@@ -128,9 +128,11 @@ class LiveKitClientRoomTest {
       assertThat(r.get("listed").getListValue().getValuesList()).as("%s", report).hasSize(2);
       assertThat(bob.get("disconnectReason").getNumberValue()).as("bob removed by the API")
           .isEqualTo(io.osprey.protocol.livekit.LivekitModels.DisconnectReason.PARTICIPANT_REMOVED_VALUE);
-      Map<String, Value> toAlice = alice.get("data").getListValue().getValues(0).getStructValue().getFieldsMap();
-      assertThat(toAlice.get("text").getStringValue()).isEqualTo("lossy from bob");
-      assertThat(toAlice.get("from").getStringValue()).isEqualTo("bob");
+      if (loss == 0) { // a lossy message is allowed to be lost when the network loses packets
+        Map<String, Value> toAlice = alice.get("data").getListValue().getValues(0).getStructValue().getFieldsMap();
+        assertThat(toAlice.get("text").getStringValue()).isEqualTo("lossy from bob");
+        assertThat(toAlice.get("from").getStringValue()).isEqualTo("bob");
+      }
       assertThat(bob.get("mutes").getListValue().getValuesList()).as("%s", report).isNotEmpty();
       assertThat(alice.get("unpublished").getListValue().getValuesList()).as("bob's camera goes: %s", report)
           .anySatisfy(u -> assertThat(u.getStructValue().getFieldsMap().get("kind").getStringValue()).isEqualTo("video"));

@@ -973,7 +973,7 @@ public final class RtcParticipant implements ParticipantSession {
       case PeerOutput.Connected c -> {
         long now = System.nanoTime();
         reliableStream = subscriber.openDataChannel(RELIABLE, true, now);
-        lossyStream = subscriber.openDataChannel(LOSSY, false, now);
+        lossyStream = subscriber.openDataChannel(LOSSY, false, 0, now); // as livekit-server: unordered, no retransmits
         if (model.info().getState() != ParticipantInfo.State.ACTIVE) {
           room.participantChanged(model, b -> b.setState(ParticipantInfo.State.ACTIVE));
         }

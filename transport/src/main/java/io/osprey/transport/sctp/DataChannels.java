@@ -29,7 +29,17 @@ public final class DataChannels {
     record Ignored(int streamId, String reason) implements Event {}
   }
 
-  private record Channel(String label, boolean ordered) {}
+  /**
+   * A channel and its reliability (RFC 8832 §5.1): {@code maxRetransmits} or {@code lifetimeMillis}
+   * limit delivery attempts ({@code -1}: reliable).
+   */
+  private record Channel(String label, boolean ordered, int maxRetransmits, long lifetimeMillis) {
+    static Channel of(DcepMessage.Open open) {
+      int type = open.channelType() & 0x7f;
+      return new Channel(open.label(), open.ordered(), type == 0x01 ? (int) Math.min(open.reliability(), 0xffff) : -1,
+          type == 0x02 ? open.reliability() : -1);
+    }
+  }
 
   private final SctpAssociation sctp;
   private final Map<Integer, Channel> channels = new HashMap<>();
@@ -44,23 +54,41 @@ public final class DataChannels {
 
   /** Opens a reliable channel; returns its stream id. {@link Event.Opened} follows the peer's ACK. */
   public int open(String label, boolean ordered, long nowNanos) {
+    return open(label, ordered, -1, nowNanos);
+  }
+
+  /**
+   * Opens a channel that gives up on a message after {@code maxRetransmits} retransmissions
+   * ({@code -1}: reliable), as LiveKit's {@code _lossy} channel does with 0.
+   */
+  public int open(String label, boolean ordered, int maxRetransmits, long nowNanos) {
     int stream = nextStream;
     nextStream += 2;
-    channels.put(stream, new Channel(label, ordered));
-    byte[] open = new DcepMessage.Open(ordered ? 0x00 : 0x80, 0, 0, label, "").encode();
+    channels.put(stream, new Channel(label, ordered, maxRetransmits, -1));
+    int type = (ordered ? 0x00 : 0x80) | (maxRetransmits >= 0 ? 0x01 : 0x00);
+    byte[] open = new DcepMessage.Open(type, 0, Math.max(0, maxRetransmits), label, "").encode();
     sctp.send(stream, DcepMessage.PPID_DCEP, open, true, nowNanos);
     return stream;
   }
 
   public void sendText(int streamId, String text, long nowNanos) {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    sctp.send(streamId, b.length == 0 ? DcepMessage.PPID_STRING_EMPTY : DcepMessage.PPID_STRING,
-        b.length == 0 ? new byte[1] : b, ordered(streamId), nowNanos);
+    send(streamId, b.length == 0 ? DcepMessage.PPID_STRING_EMPTY : DcepMessage.PPID_STRING,
+        b.length == 0 ? new byte[1] : b, nowNanos);
   }
 
   public void sendBinary(int streamId, byte[] data, long nowNanos) {
-    sctp.send(streamId, data.length == 0 ? DcepMessage.PPID_BINARY_EMPTY : DcepMessage.PPID_BINARY,
-        data.length == 0 ? new byte[1] : data, ordered(streamId), nowNanos);
+    send(streamId, data.length == 0 ? DcepMessage.PPID_BINARY_EMPTY : DcepMessage.PPID_BINARY,
+        data.length == 0 ? new byte[1] : data, nowNanos);
+  }
+
+  private void send(int streamId, long ppid, byte[] payload, long nowNanos) {
+    Channel c = channels.get(streamId);
+    if (c == null) {
+      sctp.send(streamId, ppid, payload, true, nowNanos);
+    } else {
+      sctp.send(streamId, ppid, payload, c.ordered(), c.maxRetransmits(), c.lifetimeMillis(), nowNanos);
+    }
   }
 
   /** Feeds a message the association delivered. */
@@ -71,7 +99,7 @@ public final class DataChannels {
       try {
         switch (DcepMessage.parse(m.payload())) {
           case DcepMessage.Open open -> {
-            channels.put(stream, new Channel(open.label(), open.ordered()));
+            channels.put(stream, Channel.of(open));
             sctp.send(stream, DcepMessage.PPID_DCEP, new DcepMessage.Ack().encode(), true, nowNanos);
             events.add(new Event.Opened(stream, open.label(), open.ordered()));
           }
@@ -101,8 +129,4 @@ public final class DataChannels {
     return events.poll();
   }
 
-  private boolean ordered(int streamId) {
-    Channel c = channels.get(streamId);
-    return c == null || c.ordered();
-  }
 }

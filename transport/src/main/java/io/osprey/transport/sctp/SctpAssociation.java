@@ -42,15 +42,33 @@ public final class SctpAssociation {
 
   private enum State { CLOSED, COOKIE_WAIT, COOKIE_ECHOED, ESTABLISHED, SHUTDOWN_SENT, ENDED }
 
+  /**
+   * A message's delivery policy (RFC 3758 partial reliability, as data channels use it): how many
+   * times its chunks may be retransmitted and until when ({@code -1} / {@code Long.MAX_VALUE}: no
+   * limit). A message past its limit is abandoned and the peer told with FORWARD TSN.
+   */
+  private record Policy(long message, int maxRetransmits, long expiresAt) {
+    static final Policy RELIABLE = new Policy(-1, -1, Long.MAX_VALUE);
+
+    boolean exhausted(int transmissions, long nowNanos) {
+      return (maxRetransmits >= 0 && transmissions > maxRetransmits) || nowNanos >= expiresAt;
+    }
+  }
+
+  private record Queued(SctpChunks.Data data, Policy policy) {}
+
   private static final class Outstanding {
     final SctpChunks.Data data;
+    final Policy policy;
     long sentAt;
     int transmissions = 1;
     int missReports;
     boolean fastRetransmitted;
+    boolean abandoned;
 
-    Outstanding(SctpChunks.Data data, long sentAt) {
+    Outstanding(SctpChunks.Data data, Policy policy, long sentAt) {
       this.data = data;
+      this.policy = policy;
       this.sentAt = sentAt;
     }
   }
@@ -71,7 +89,12 @@ public final class SctpAssociation {
   private final SctpReceiveBuffer received;
   // send side
   private final TreeMap<Long, Outstanding> outstanding = new TreeMap<>();
-  private final ArrayDeque<SctpChunks.Data> queued = new ArrayDeque<>();
+  private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+  private long nextMessage;
+  /** Highest TSN abandoned contiguously past the peer's cumulative ack; -1: none to announce. */
+  private long advancedPeerAckPoint = -1;
+  private List<int[]> forwardStreams = List.of();
+  private long forwardSentAt;
   private final Map<Integer, Integer> nextSsn = new HashMap<>();
   private int inFlightBytes;
   private int cwnd;
@@ -108,8 +131,21 @@ public final class SctpAssociation {
     return state == State.ESTABLISHED;
   }
 
-  /** Queues a message on a stream; it goes out as the window allows. */
+  /** Queues a message on a stream, reliably; it goes out as the window allows. */
   public void send(int streamId, long ppid, byte[] payload, boolean ordered, long nowNanos) {
+    send(streamId, ppid, payload, ordered, -1, -1, nowNanos);
+  }
+
+  /**
+   * Queues a message with partial reliability (RFC 3758): it is abandoned after
+   * {@code maxRetransmits} retransmissions, or {@code lifetimeMillis} after now ({@code -1}: no
+   * limit). WebRTC peers must support it (RFC 8831 §6.2), so the peer is not asked.
+   */
+  public void send(int streamId, long ppid, byte[] payload, boolean ordered, int maxRetransmits, long lifetimeMillis,
+                   long nowNanos) {
+    Policy policy = maxRetransmits < 0 && lifetimeMillis < 0 ? Policy.RELIABLE
+        : new Policy(nextMessage++, maxRetransmits, lifetimeMillis < 0 ? Long.MAX_VALUE
+            : nowNanos + lifetimeMillis * 1_000_000L);
     int maxPayload = config.mtu() - 12 - 16 - 28; // SCTP header, DATA header, DTLS record overhead
     int ssn = ordered ? nextSsn.merge(streamId, 1, Integer::sum) - 1 : 0;
     int pos = 0;
@@ -118,7 +154,8 @@ public final class SctpAssociation {
       byte[] part = java.util.Arrays.copyOfRange(payload, pos, pos + len);
       boolean first = pos == 0;
       pos += len;
-      queued.add(new SctpChunks.Data(!ordered, first, pos >= payload.length, 0, streamId, ssn & 0xffff, ppid, part));
+      queued.add(new Queued(new SctpChunks.Data(!ordered, first, pos >= payload.length, 0, streamId, ssn & 0xffff,
+          ppid, part), policy));
     } while (pos < payload.length);
     flushQueued(nowNanos);
   }
@@ -161,7 +198,10 @@ public final class SctpAssociation {
           end("shut down");
         }
         case SctpChunk.SHUTDOWN_COMPLETE -> end("shut down");
-        case SctpChunk.FORWARD_TSN -> received.handleForwardTsn(SctpChunks.forwardTsn(c));
+        case SctpChunk.FORWARD_TSN -> {
+          received.handleForwardTsn(SctpChunks.forwardTsn(c));
+          gotData = true; // answered with a SACK (RFC 3758 §3.6), so the sender can stop announcing
+        }
         default -> {
           if ((c.type() & 0x80) == 0) {
             return; // upper bit 0: stop processing this packet (§3.2)
@@ -192,6 +232,9 @@ public final class SctpAssociation {
       }
       return;
     }
+    if (advancedPeerAckPoint >= 0 && nowNanos - forwardSentAt >= rtoNanos) {
+      sendForwardTsn(nowNanos); // not acknowledged yet: say it again
+    }
     if (outstanding.isEmpty()) {
       return;
     }
@@ -199,7 +242,13 @@ public final class SctpAssociation {
     if (nowNanos - oldest.sentAt < rtoNanos) {
       return;
     }
-    if (oldest.transmissions > config.maxRetransmissions()) {
+    if (abandonExhausted(nowNanos)) {
+      if (outstanding.isEmpty()) {
+        return;
+      }
+      oldest = outstanding.firstEntry().getValue();
+    }
+    if (oldest.transmissions > config.maxRetransmissions() && !oldest.abandoned) {
       end("peer unreachable: retransmission limit");
       return;
     }
@@ -211,6 +260,9 @@ public final class SctpAssociation {
     for (Outstanding o : outstanding.values()) {
       if (bytes > 0 && bytes + o.data.payload().length > config.mtu()) {
         break;
+      }
+      if (o.abandoned) {
+        continue;
       }
       o.transmissions++;
       o.sentAt = nowNanos;
@@ -224,10 +276,14 @@ public final class SctpAssociation {
     if (state == State.COOKIE_WAIT || state == State.COOKIE_ECHOED) {
       return initSentAt + rtoNanos;
     }
-    if (outstanding.isEmpty() || state == State.ENDED) {
+    if (state == State.ENDED) {
       return Long.MAX_VALUE;
     }
-    return outstanding.firstEntry().getValue().sentAt + rtoNanos;
+    long forward = advancedPeerAckPoint >= 0 ? forwardSentAt + rtoNanos : Long.MAX_VALUE;
+    if (outstanding.isEmpty()) {
+      return forward;
+    }
+    return Math.min(forward, outstanding.firstEntry().getValue().sentAt + rtoNanos);
   }
 
   /** Begins a graceful shutdown (§9.2). */
@@ -341,6 +397,7 @@ public final class SctpAssociation {
         it.remove();
       }
     }
+    abandonAdvance(nowNanos); // abandoned chunks that the ack has brought to the front
     if (acked > 0) {
       inFlightBytes -= acked;
       cwnd += cwnd < ssthresh ? Math.min(acked, config.mtu()) : config.mtu() * acked / Math.max(cwnd, 1);
@@ -349,12 +406,27 @@ public final class SctpAssociation {
         o.sentAt = nowNanos; // restart T3 for what remains (§6.3.2 R3)
       }
     }
+    if (advancedPeerAckPoint >= 0) {
+      if (serialLessOrEqual(advancedPeerAckPoint, sack.cumulativeTsnAck())) {
+        advancedPeerAckPoint = -1; // the peer moved past what we abandoned
+        forwardStreams = List.of();
+      } else {
+        sendForwardTsn(nowNanos); // §3.5 C3: the SACK shows it was not received yet
+      }
+    }
     if (!sack.gaps().isEmpty()) {
       long highestAcked = (sack.cumulativeTsnAck() + sack.gaps().get(sack.gaps().size() - 1)[1]) & 0xffffffffL;
+      for (Map.Entry<Long, Outstanding> e : outstanding.entrySet()) {
+        if (serialLessOrEqual(e.getKey(), highestAcked) && e.getValue().missReports + 1 >= 3
+            && !e.getValue().fastRetransmitted && e.getValue().policy.exhausted(e.getValue().transmissions, nowNanos)) {
+          abandon(e.getValue().policy);
+        }
+      }
+      abandonAdvance(nowNanos);
       List<SctpChunk> fast = new ArrayList<>();
       for (Map.Entry<Long, Outstanding> e : outstanding.entrySet()) {
         if (serialLessOrEqual(e.getKey(), highestAcked) && ++e.getValue().missReports >= 3
-            && !e.getValue().fastRetransmitted) {
+            && !e.getValue().fastRetransmitted && !e.getValue().abandoned) {
           e.getValue().fastRetransmitted = true;
           e.getValue().transmissions++;
           e.getValue().sentAt = nowNanos;
@@ -368,6 +440,64 @@ public final class SctpAssociation {
       }
     }
     flushQueued(nowNanos);
+  }
+
+  /**
+   * Abandons every message whose oldest outstanding chunk has used up its retransmissions or its
+   * lifetime (RFC 3758 §3.5 A1-A3), then announces the new ack point. Returns whether any was.
+   */
+  private boolean abandonExhausted(long nowNanos) {
+    boolean any = false;
+    for (Outstanding o : outstanding.values()) {
+      if (!o.abandoned && o.policy != Policy.RELIABLE && o.policy.exhausted(o.transmissions, nowNanos)) {
+        abandon(o.policy);
+        any = true;
+      }
+    }
+    if (any) {
+      abandonAdvance(nowNanos);
+    }
+    return any;
+  }
+
+  /** Marks all chunks of a message abandoned, sent or still queued (§3.5 A3: never half a message). */
+  private void abandon(Policy message) {
+    for (Outstanding o : outstanding.values()) {
+      if (o.policy == message) {
+        o.abandoned = true;
+      }
+    }
+    queued.removeIf(q -> q.policy() == message);
+  }
+
+  /** Drops the abandoned chunks at the front of what is outstanding and tells the peer (FORWARD TSN). */
+  private void abandonAdvance(long nowNanos) {
+    boolean advanced = false;
+    Map<Integer, Integer> orderedSkips = new HashMap<>();
+    while (!outstanding.isEmpty() && outstanding.firstEntry().getValue().abandoned) {
+      Map.Entry<Long, Outstanding> first = outstanding.pollFirstEntry();
+      SctpChunks.Data d = first.getValue().data;
+      inFlightBytes -= d.payload().length;
+      advancedPeerAckPoint = first.getKey();
+      if (!d.unordered()) {
+        orderedSkips.merge(d.streamId(), d.ssn(), (a, b) -> ((b - a) & 0xffff) < 0x8000 ? b : a);
+      }
+      advanced = true;
+    }
+    if (advanced) {
+      List<int[]> streams = new ArrayList<>(forwardStreams);
+      orderedSkips.forEach((stream, ssn) -> {
+        streams.removeIf(e -> e[0] == stream);
+        streams.add(new int[] {stream, ssn});
+      });
+      forwardStreams = streams;
+      sendForwardTsn(nowNanos);
+    }
+  }
+
+  private void sendForwardTsn(long nowNanos) {
+    forwardSentAt = nowNanos;
+    transmit(peerTag, List.of(SctpChunks.forwardTsnChunk(advancedPeerAckPoint, forwardStreams)));
   }
 
   private static boolean inGap(long tsn, SctpChunks.Sack sack) {
@@ -387,7 +517,8 @@ public final class SctpAssociation {
     List<SctpChunk> batch = new ArrayList<>();
     int batchBytes = 0;
     while (!queued.isEmpty()) {
-      SctpChunks.Data next = queued.peek();
+      Queued q = queued.peek();
+      SctpChunks.Data next = q.data();
       int size = next.payload().length;
       long window = Math.min(cwnd, peerRwnd);
       if (inFlightBytes > 0 && inFlightBytes + size > window) {
@@ -396,7 +527,7 @@ public final class SctpAssociation {
       queued.poll();
       SctpChunks.Data numbered = new SctpChunks.Data(next.unordered(), next.beginning(), next.ending(), myNextTsn,
           next.streamId(), next.ssn(), next.ppid(), next.payload());
-      outstanding.put(myNextTsn, new Outstanding(numbered, nowNanos));
+      outstanding.put(myNextTsn, new Outstanding(numbered, q.policy(), nowNanos));
       myNextTsn = (myNextTsn + 1) & 0xffffffffL;
       inFlightBytes += size;
       if (batchBytes + size + 16 > config.mtu() - 12 - 28 && !batch.isEmpty()) {

@@ -70,11 +70,20 @@ final class SctpReceiveBuffer {
       return;
     }
     long target = cumulative + advance;
+    // What did arrive below the new point is still delivered; a message with a skipped chunk is not.
     while (!pending.isEmpty() && pending.firstKey() <= target) {
-      pendingBytes -= pending.pollFirstEntry().getValue().payload().length;
+      Map.Entry<Long, SctpChunks.Data> next = pending.pollFirstEntry();
+      pendingBytes -= next.getValue().payload().length;
+      if (next.getKey() != cumulative + 1) {
+        fragments.clear(); // the chunks between were abandoned: partial messages cannot complete
+      }
+      cumulative = next.getKey();
+      assemble(next.getValue());
+    }
+    if (cumulative != target) {
+      fragments.clear();
     }
     cumulative = target;
-    fragments.clear();
     deliverInSequence();
   }
 
@@ -120,6 +129,9 @@ final class SctpReceiveBuffer {
         dropping.remove(stream);
       }
       return;
+    }
+    if (!d.beginning() && !fragments.containsKey(stream)) {
+      return; // the start of this message was abandoned (FORWARD TSN): the rest is dropped with it
     }
     ByteArrayOutputStream buf = fragments.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
     if (buf.size() + d.payload().length > maxMessageSize) {

@@ -484,10 +484,15 @@ public final class PeerSession {
 
   /** Opens a data channel from our side; {@link PeerOutput.DataChannelOpened} follows. */
   public int openDataChannel(String label, boolean ordered, long nowNanos) {
+    return openDataChannel(label, ordered, -1, nowNanos);
+  }
+
+  /** Opens a data channel that drops a message after {@code maxRetransmits} retransmissions (-1: reliable). */
+  public int openDataChannel(String label, boolean ordered, int maxRetransmits, long nowNanos) {
     if (channels == null) {
       throw new IllegalStateException("the offer had no data channel section");
     }
-    int stream = channels.open(label, ordered, nowNanos);
+    int stream = channels.open(label, ordered, maxRetransmits, nowNanos);
     drainSctp(nowNanos);
     return stream;
   }

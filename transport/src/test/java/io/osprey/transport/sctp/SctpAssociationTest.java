@@ -140,6 +140,38 @@ class SctpAssociationTest {
     assertThat(d.net().droppedCount()).isPositive();
   }
 
+  /**
+   * Partial reliability (RFC 3758): with no retransmissions allowed, what the network loses is
+   * abandoned and skipped with FORWARD TSN; everything else arrives, nothing stalls, and a reliable
+   * stream on the same association still gets every message in order.
+   */
+  @Test
+  void abandonsLostMessagesOfAnUnreliableStreamWithoutStallingTheReliableOne() {
+    Peer a = new Peer(A, B, SctpAssociation.Config.defaults(), 11);
+    Peer b = new Peer(B, A, SctpAssociation.Config.defaults(), 12);
+    LinkConditions lossy = LinkConditions.perfect().withDelay(20 * MS, 2 * MS).withLoss(0.10);
+    VirtualTimeDriver d = driver(lossy, 11, a, b);
+    a.sctp.connect(0);
+    assertThat(d.runUntil(() -> a.connected && b.connected, 10_000 * MS)).isTrue();
+
+    int messages = 400;
+    for (int i = 0; i < messages; i++) {
+      byte[] lossyMessage = new byte[] {(byte) (i >> 8), (byte) i, 1};
+      a.sctp.send(2, 53, lossyMessage, false, 0, -1, d.nowNanos());
+      byte[] reliable = new byte[] {(byte) (i >> 8), (byte) i, 2};
+      a.sctp.send(1, 53, reliable, true, d.nowNanos());
+      d.advance(5 * MS);
+    }
+    java.util.function.Supplier<List<Integer>> onStream = () -> b.messages.stream()
+        .filter(m -> m.streamId() == 1).map(m -> ((m.payload()[0] & 0xff) << 8) | (m.payload()[1] & 0xff)).toList();
+    assertThat(d.runUntil(() -> onStream.get().size() == messages, 120_000 * MS)).as("reliable delivered").isTrue();
+    assertThat(onStream.get()).isSorted().doesNotHaveDuplicates();
+    long unreliable = b.messages.stream().filter(m -> m.streamId() == 2).count();
+    assertThat(unreliable).as("lossy stream: most arrive, lost ones are not resent").isBetween(300L, (long) messages - 1);
+    d.advance(5_000 * MS);
+    assertThat(a.sctp.nextDeadlineNanos()).as("nothing left to retransmit or announce").isEqualTo(Long.MAX_VALUE);
+  }
+
   @Test
   void fragmentsAndReassemblesAMegabyteMessage() {
     SctpAssociation.Config big = new SctpAssociation.Config(5000, 1 << 21, 2 << 20, 1200, Duration.ofSeconds(1),

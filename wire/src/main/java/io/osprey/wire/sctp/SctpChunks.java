@@ -141,6 +141,23 @@ public final class SctpChunks {
   }
 
   /** FORWARD TSN (RFC 3758 §3.2): the new cumulative TSN. */
+  /**
+   * A FORWARD TSN chunk (RFC 3758 §3.2): the new cumulative TSN and, for each ordered stream with
+   * abandoned messages, the stream id and the highest abandoned SSN ({@code {stream, ssn}} pairs).
+   */
+  public static SctpChunk forwardTsnChunk(long newCumulativeTsn, List<int[]> streams) {
+    byte[] v = new byte[4 + 4 * streams.size()];
+    SctpPacket.writeInt(v, 0, (int) newCumulativeTsn);
+    for (int i = 0; i < streams.size(); i++) {
+      int[] e = streams.get(i);
+      v[4 + 4 * i] = (byte) (e[0] >> 8);
+      v[5 + 4 * i] = (byte) e[0];
+      v[6 + 4 * i] = (byte) (e[1] >> 8);
+      v[7 + 4 * i] = (byte) e[1];
+    }
+    return new SctpChunk(SctpChunk.FORWARD_TSN, 0, v);
+  }
+
   public static long forwardTsn(SctpChunk c) throws SctpFormatException {
     if (c.value().length < 4) {
       throw new SctpFormatException("FORWARD TSN shorter than 4 bytes");
