@@ -153,6 +153,11 @@ try {
   const api = new RoomServiceClient(wsUrl.replace(/^ws/, 'http'), apiKey, secret);
   await api.sendData(roomName, new TextEncoder().encode('from the server'), 0,
     { destinationIdentities: ['bob'], topic: 'server' });
+  const serverDataDeadline = Date.now() + 10000; // reliable: under loss it may take a retransmission
+  while (Date.now() < serverDataDeadline) {
+    if ((await pages.bob.page.evaluate(() => window.seen)).data.some((d) => d.topic === 'server')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   report.listed = (await api.listParticipants(roomName)).map((p) => ({ identity: p.identity, tracks: p.tracks.length }));
   // alice leaves; bob sees her go
   await pages.alice.page.evaluate(() => window.room.disconnect());

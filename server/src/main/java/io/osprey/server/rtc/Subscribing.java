@@ -1,0 +1,411 @@
+package io.osprey.server.rtc;
+
+import io.osprey.protocol.livekit.LivekitRtc;
+import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
+import io.osprey.server.room.Participant;
+import io.osprey.transport.session.PeerSession;
+import io.osprey.transport.session.RemoteSection;
+import io.osprey.transport.session.SendSection;
+import io.osprey.wire.WireFormatException;
+import io.osprey.wire.rtcp.RtcpPacket;
+import io.osprey.wire.rtp.RtpPacket;
+import io.osprey.wire.sdp.SdpFormatException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one participant receives: its subscriptions as down tracks, how they get onto its
+ * connection (v0: our offers on the subscriber connection; v1: the receive sections of the
+ * client's own offers, asked for with {@code media_sections_requirement}), the forwarding of each
+ * packet, and the subscriber's feedback (PLI/FIR to the publisher, NACKs answered from the cache,
+ * sender reports for lip sync). Confined to the media loop.
+ */
+final class Subscribing {
+  private static final Logger log = LoggerFactory.getLogger(Subscribing.class);
+  private static final long RETRANSMIT_INTERVAL_NANOS = 50_000_000L;
+
+  private final RtcParticipant self;
+  private final SecureRandom random = new SecureRandom();
+  private final RtpPacket rtp = new RtpPacket();
+  private final byte[] scratch = new byte[1500 + 64];
+  private final Map<String, DownTrack> byTrack = new LinkedHashMap<>();
+  private final Map<Long, DownTrack> bySsrc = new HashMap<>();
+  private final Map<String, DownTrack> byMid = new HashMap<>();
+  /** v1: subscriptions waiting for a receive section of the client's next offer. */
+  private final List<PublishedTrack> pending = new ArrayList<>();
+  private boolean awaitingOffer;
+  /** v0: the sections of our offers, in m-line order. */
+  private final List<SendSection> sections = new ArrayList<>();
+  private int nextMid;
+  private int offerId;
+  private boolean offerInFlight;
+  private boolean renegotiate;
+
+  Subscribing(RtcParticipant self) {
+    this.self = self;
+  }
+
+  /** v0: the data channel section first, so later track sections append after it. */
+  void addDataSection() {
+    sections.add(SendSection.data(Integer.toString(nextMid++)));
+  }
+
+  /** Subscribes to what the others already publish (auto subscribe at join). */
+  void subscribeToOthers() {
+    for (Participant p : self.room().participants()) {
+      if (p.session() instanceof RtcParticipant other && other != self) {
+        other.publishing().tracks().forEach(this::subscribe);
+      }
+    }
+  }
+
+  void subscribe(PublishedTrack track) {
+    if (byTrack.containsKey(track.sid()) || pending.contains(track)) {
+      return;
+    }
+    if (self.options().singlePeerConnection()) {
+      pending.add(track); // a receive section of the client's next offer takes it
+      return;
+    }
+    if (self.downstream() == null) {
+      return;
+    }
+    long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
+    SendSection section = new SendSection(Integer.toString(nextMid++), track.kind(), track.codec, ssrc,
+        track.owner.model().sid() + "|" + track.sid(), track.sid(), true);
+    sections.add(section);
+    add(new DownTrack(track, self, section));
+  }
+
+  private void add(DownTrack d) {
+    byTrack.put(d.track.sid(), d);
+    bySsrc.put(d.section.ssrc(), d);
+    d.track.downTracks.add(d);
+  }
+
+  void unsubscribe(String trackSid) {
+    pending.removeIf(t -> t.sid().equals(trackSid));
+    DownTrack d = byTrack.remove(trackSid);
+    if (d == null) {
+      return;
+    }
+    byMid.remove(d.section.mid());
+    d.track.downTracks.remove(d);
+    bySsrc.remove(d.section.ssrc());
+    int i = sections.indexOf(d.section);
+    d.section = d.section.deactivate();
+    if (i >= 0) {
+      sections.set(i, d.section);
+    }
+  }
+
+  /** Ends every subscription (the participant leaves). */
+  void unsubscribeAll() {
+    for (DownTrack d : byTrack.values()) {
+      d.track.downTracks.remove(d);
+    }
+    byTrack.clear();
+    bySsrc.clear();
+    byMid.clear();
+    pending.clear();
+  }
+
+  void onSubscription(LivekitRtc.UpdateSubscription req) {
+    List<String> sids = new ArrayList<>(req.getTrackSidsList());
+    req.getParticipantTracksList().forEach(pt -> sids.addAll(pt.getTrackSidsList()));
+    update(Set.copyOf(sids), req.getSubscribe());
+  }
+
+  /** Subscribes to or unsubscribes from tracks (signal request or RoomService). */
+  void update(Set<String> trackSids, boolean subscribe) {
+    if (self.downstream() == null && !self.options().singlePeerConnection()) {
+      return;
+    }
+    for (String sid : trackSids) {
+      if (subscribe) {
+        PublishedTrack t = findPublished(sid);
+        if (t != null) {
+          subscribe(t);
+        }
+      } else {
+        unsubscribe(sid);
+      }
+    }
+    negotiate();
+  }
+
+  private PublishedTrack findPublished(String trackSid) {
+    for (Participant p : self.room().participants()) {
+      if (p.session() instanceof RtcParticipant other && other != self) {
+        PublishedTrack t = other.publishing().track(trackSid);
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  void onTrackSetting(LivekitRtc.UpdateTrackSettings req, long now) {
+    for (String sid : req.getTrackSidsList()) {
+      DownTrack d = byTrack.get(sid);
+      if (d != null) {
+        d.settings(req.getDisabled(), req.getWidth(), req.getHeight(), req.getQuality());
+        if (d.forwarder.keyFrameWanted()) {
+          d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
+        }
+      }
+    }
+  }
+
+  /**
+   * Brings the client up to date with our subscriptions: v0 offers the subscriber connection's
+   * current sections (unless an offer awaits its answer); v1 asks the client to offer.
+   */
+  void negotiate() {
+    if (self.options().singlePeerConnection()) {
+      requestOffer(true);
+      return;
+    }
+    PeerSession subscriber = self.downstream();
+    if (subscriber == null || self.closed()) {
+      return;
+    }
+    if (offerInFlight) {
+      renegotiate = true;
+      return;
+    }
+    renegotiate = false;
+    offerInFlight = true;
+    String sdp = subscriber.createServerOffer(sections);
+    LivekitRtc.SessionDescription.Builder offer = LivekitRtc.SessionDescription.newBuilder()
+        .setType("offer").setSdp(sdp).setId(++offerId);
+    for (SendSection s : sections) {
+      if (!s.isData() && s.active()) {
+        offer.putMidToTrackId(s.mid(), s.trackId());
+      }
+    }
+    for (DownTrack d : byTrack.values()) {
+      if (d.offeredIn == 0) {
+        d.offeredIn = offerId;
+      }
+    }
+    self.signal().send(SignalResponse.newBuilder().setOffer(offer).build());
+  }
+
+  /** v0: the client's answer to our offer; the tracks it carried start flowing with a key frame. */
+  void onAnswer(LivekitRtc.SessionDescription answer, long now) {
+    PeerSession subscriber = self.downstream();
+    if (self.options().singlePeerConnection() || subscriber == null || !offerInFlight) {
+      log.info("{}: unexpected subscriber answer", self.model().identity());
+      return;
+    }
+    try {
+      subscriber.handleAnswer(answer.getSdp(), now);
+    } catch (SdpFormatException e) {
+      log.info("{}: bad subscriber answer: {}", self.model().identity(), e.getMessage());
+      return;
+    }
+    offerInFlight = false;
+    self.node().flush(subscriber);
+    for (DownTrack d : byTrack.values()) {
+      if (!d.negotiated && d.offeredIn != 0 && d.offeredIn <= offerId) { // not those added since this offer
+        d.negotiated = true;
+        d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
+      }
+    }
+    if (renegotiate) {
+      negotiate();
+    }
+  }
+
+  /**
+   * v1: fills a receive section the client offered with a track waiting for one, choosing the
+   * client's payload type for the track's codec. Called while the offer is answered.
+   */
+  SendSection plan(RemoteSection offered) {
+    DownTrack existing = byMid.get(offered.mid());
+    if (existing != null) {
+      return existing.section;
+    }
+    for (Iterator<PublishedTrack> it = pending.iterator(); it.hasNext(); ) {
+      PublishedTrack t = it.next();
+      if (!t.kind().equals(offered.kind())) {
+        continue;
+      }
+      var codec = offered.codecLike(t.codec);
+      if (codec.isEmpty()) {
+        continue; // the client cannot take this codec on this section
+      }
+      it.remove();
+      long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
+      SendSection section = new SendSection(offered.mid(), t.kind(), codec.get(), ssrc,
+          t.owner.model().sid() + "|" + t.sid(), t.sid(), true);
+      DownTrack d = new DownTrack(t, self, section);
+      byMid.put(offered.mid(), d);
+      add(d);
+      return section;
+    }
+    return null;
+  }
+
+  /** v1: the mids our answer fills, for the answer's {@code mid_to_track_id}. */
+  void putMidToTrackIds(LivekitRtc.SessionDescription.Builder answer) {
+    byMid.forEach((mid, d) -> answer.putMidToTrackId(mid, d.track.sid()));
+  }
+
+  /** v1: an answer went out; the sections it filled start flowing with a key frame. */
+  void answered(long now) {
+    awaitingOffer = false;
+    for (DownTrack d : byMid.values()) {
+      if (d.offeredIn == 0) { // filled by this answer
+        d.offeredIn = -1;
+        d.negotiated = true;
+        d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
+      }
+    }
+  }
+
+  /**
+   * v1: asks the client for a new offer ({@code media_sections_requirement}) with as many more
+   * receive sections as the waiting subscriptions need beyond the free ones; {@code force} asks
+   * even when nothing waits (a section was freed).
+   */
+  void requestOffer(boolean force) {
+    PeerSession session = self.downstream();
+    if (session == null || awaitingOffer || self.closed() || (pending.isEmpty() && !force)) {
+      return;
+    }
+    int audio = 0;
+    int video = 0;
+    for (PublishedTrack t : pending) {
+      if (t.audio) {
+        audio++;
+      } else {
+        video++;
+      }
+    }
+    for (RemoteSection s : session.remoteSections().values()) {
+      if (s.peerReceives() && !byMid.containsKey(s.mid())) {
+        if (s.kind().equals("audio")) {
+          audio--;
+        } else if (s.kind().equals("video")) {
+          video--;
+        }
+      }
+    }
+    awaitingOffer = true;
+    self.signal().send(SignalResponse.newBuilder().setMediaSectionsRequirement(
+        LivekitRtc.MediaSectionsRequirement.newBuilder().setNumAudios(Math.max(0, audio))
+            .setNumVideos(Math.max(0, video))).build());
+  }
+
+  /** Sends one packet of a track this participant subscribes to (on the media loop). */
+  void forward(DownTrack d, byte[] packet, int headerLength, int seq, long ts, int layer, boolean keyFrame, long now) {
+    PeerSession downstream = self.downstream();
+    if (downstream == null) {
+      return;
+    }
+    d.retarget(now);
+    int before = d.forwarder.currentLayer();
+    int n = d.forwarder.forward(packet, 0, packet.length, headerLength, seq, ts, layer, keyFrame, scratch, 0, now);
+    if (d.forwarder.currentLayer() != before) {
+      log.debug("{}: {} now forwards layer {} (target {})", self.model().identity(), d.track.sid(),
+          d.forwarder.currentLayer(), d.forwarder.targetLayer());
+    }
+    if (d.forwarder.keyFrameWanted()) {
+      d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
+    }
+    if (n > 0 && n + 64 <= scratch.length && downstream.sendRtp(scratch, 0, n)) {
+      self.node().flush(downstream);
+    }
+  }
+
+  /** The subscriber's feedback on what we send: key frame requests and NACKs. */
+  void onRtcp(List<RtcpPacket> packets, long now) {
+    for (RtcpPacket p : packets) {
+      switch (p) {
+        case RtcpPacket.PictureLossIndication pli -> keyFrameRequested(bySsrc.get(pli.mediaSsrc()), now);
+        case RtcpPacket.FullIntraRequest fir -> {
+          for (long[] entry : fir.entries()) {
+            keyFrameRequested(bySsrc.get(entry[0]), now);
+          }
+        }
+        case RtcpPacket.GenericNack nack -> {
+          DownTrack d = bySsrc.get(nack.mediaSsrc());
+          if (d != null) {
+            retransmit(d, nack.lost(), now);
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  private void keyFrameRequested(DownTrack d, long now) {
+    if (d != null) {
+      int layer = d.forwarder.currentLayer() >= 0 ? d.forwarder.currentLayer() : d.forwarder.targetLayer();
+      d.track.owner.publishing().requestKeyFrame(d.track, layer, now);
+    }
+  }
+
+  /** Resends what a subscriber NACKed, from the publisher's cache, as the subscriber first got it. */
+  private void retransmit(DownTrack d, List<Integer> lost, long now) {
+    PeerSession downstream = self.downstream();
+    for (int outSeq : lost) {
+      int found = d.forwarder.lookupRetransmission(outSeq, now, RETRANSMIT_INTERVAL_NANOS);
+      if (found < 0) {
+        continue;
+      }
+      var cache = d.track.caches[found >>> 16];
+      int n = cache == null ? -1 : cache.get(found & 0xffff, scratch, 0);
+      if (n <= 0 || n + 64 > scratch.length) {
+        continue;
+      }
+      try {
+        rtp.wrap(scratch, 0, n);
+      } catch (WireFormatException e) {
+        continue;
+      }
+      d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
+      if (downstream.sendRtp(scratch, 0, n)) {
+        self.node().countRetransmission();
+      }
+    }
+    self.node().flush(downstream);
+  }
+
+  /**
+   * An SR per flowing down track, from its publisher's last SR for the layer being forwarded, its
+   * RTP timestamp translated into the subscriber's stream: the browser aligns audio and video by it.
+   */
+  void sendSenderReports() {
+    PeerSession downstream = self.downstream();
+    if (downstream == null) {
+      return;
+    }
+    for (DownTrack d : byTrack.values()) {
+      int layer = d.forwarder.currentLayer();
+      if (!d.flowing() || layer < 0 || !d.track.hasSr[layer]) {
+        continue;
+      }
+      long rtpTs = d.forwarder.outTimestamp(layer, d.track.srRtp[layer]);
+      if (rtpTs < 0) {
+        continue;
+      }
+      byte[] sr = new RtcpPacket.SenderReport(d.section.ssrc(), d.track.srNtp[layer], rtpTs,
+          d.forwarder.forwardedPackets() & 0xffffffffL, d.forwarder.forwardedBytes() & 0xffffffffL, List.of()).encode();
+      byte[] buf = java.util.Arrays.copyOf(sr, sr.length + 64);
+      downstream.sendRtcp(buf, 0, sr.length);
+    }
+    self.node().flush(downstream);
+  }
+}
