@@ -2,23 +2,11 @@
 // default three layers with dynacast; bob subscribes with adaptiveStream and shows her video small
 // (the server pauses the layers nobody needs), then large (they come back).
 // Usage: node adaptive.mjs <ws-url> <api-key> <secret> <room>. Prints one JSON line.
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
+import { launchChromium, openPage, servePage } from './browser.mjs';
 
 const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
-const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
-const server = createServer((req, res) => {
-  if (req.url === '/livekit-client.umd.js') {
-    res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(umd);
-  } else {
-    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>adaptive</title><body style="margin:0"></body>');
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+const server = await servePage('adaptive');
 
 async function token(identity) {
   const t = new AccessToken(apiKey, secret, { identity });
@@ -74,22 +62,13 @@ async function encodings() {
 }
 
 const report = {};
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-    '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--disable-features=WebRtcHideLocalIpsWithMdns'],
-});
+const browser = await launchChromium();
 const logs = [];
 try {
   const pages = {};
   for (const name of ['alice', 'bob']) {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1400, height: 900 } });
-    pages[name] = await context.newPage();
-    pages[name].on('console', (m) => logs.push(name + ': ' + m.text()));
-    await pages[name].goto(pageUrl);
-    await pages[name].addScriptTag({ url: '/livekit-client.umd.js' });
+    pages[name] = await openPage(browser, server.url, (line) => logs.push(name + ': ' + line),
+      { width: 1400, height: 900 });
   }
   await pages.alice.evaluate(publish, { wsUrl, token: await token('alice') });
   await pages.bob.evaluate(watch, { wsUrl, token: await token('bob') });

@@ -4,28 +4,17 @@
 // Usage: node room.mjs <ws-url> <api-key> <secret> <room> <simulcast|single> <min-frames> <v1|v0>
 // (v1: one peer connection, livekit-client's default; v0: the legacy two, singlePeerConnection: false).
 // Prints one JSON line: what each page saw.
-import { createServer } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
+import { launchChromium, openPage, servePage } from './browser.mjs';
 
 const [wsUrl, apiKey, secret, roomName, layers, frames, path] = process.argv.slice(2);
 const singlePeerConnection = path !== 'v0';
 const minFrames = Number(frames ?? 10);
 const simulcast = layers === 'simulcast';
-const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
-const server = createServer((req, res) => {
-  if (req.url === '/livekit-client.umd.js') {
-    res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(umd);
-  } else {
-    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>osprey room</title><body></body>');
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+const server = await servePage('osprey room');
 
 async function token(identity) {
   const t = new AccessToken(apiKey, secret, { identity, name: identity });
@@ -98,26 +87,14 @@ function toneWav(seconds = 10, rate = 48000) {
 }
 
 const report = { pages: {} };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-    '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-    `--use-file-for-fake-audio-capture=${toneWav()}`,
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--disable-features=WebRtcHideLocalIpsWithMdns'],
-});
+const browser = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav()}`]);
 const pages = {};
 try {
   for (const name of ['alice', 'bob']) {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
     const logs = [];
-    page.on('console', (m) => logs.push(m.text()));
     const sockets = [];
+    const page = await openPage(browser, server.url, (line) => logs.push(line));
     page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
-    page.on('pageerror', (e) => logs.push('pageerror: ' + e.message));
-    await page.goto(pageUrl);
-    await page.addScriptTag({ url: '/livekit-client.umd.js' });
     pages[name] = { page, logs, sockets };
     await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast, singlePeerConnection });
   }

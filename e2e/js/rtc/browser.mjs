@@ -1,0 +1,45 @@
+// What the livekit-client scripts share: a loopback page that serves livekit-client's UMD build
+// from node_modules (a secure context for getUserMedia), headless Debian Chromium with fake media,
+// and pages with livekit-client loaded.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
+
+/** Serves an empty page and livekit-client; returns { url, close }. */
+export async function servePage(title) {
+  const server = createServer((req, res) => {
+    if (req.url === '/livekit-client.umd.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(umd);
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/html' })
+        .end(`<!doctype html><title>${title}</title><body style="margin:0"></body>`);
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+/** Headless Chromium with fake camera and microphone, loopback ICE allowed. */
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-features=WebRtcHideLocalIpsWithMdns', ...extraArgs],
+  });
+}
+
+/** A page in its own context (camera and microphone allowed) with livekit-client loaded. */
+export async function openPage(browser, url, onLog, viewport) {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], ...(viewport ? { viewport } : {}) });
+  const page = await context.newPage();
+  page.on('console', (m) => onLog(m.text()));
+  page.on('pageerror', (e) => onLog('pageerror: ' + e.message));
+  await page.goto(url);
+  await page.addScriptTag({ url: '/livekit-client.umd.js' });
+  return page;
+}
