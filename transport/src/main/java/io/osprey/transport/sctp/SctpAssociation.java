@@ -32,9 +32,22 @@ import javax.crypto.spec.SecretKeySpec;
  * what is acknowledged and halves on timeout. Sans-IO: packets and time in, outputs polled.
  */
 public final class SctpAssociation {
-  /** Tuning. */
+  /**
+   * Tuning.
+   *
+   * @param minRto            the floor of the RTO computed from measured round trips (RFC 9260
+   *                          §6.3.1 says 1 s; WebRTC stacks go lower, and so does the default here)
+   * @param heartbeatInterval how long an idle association waits before a HEARTBEAT (§8.3)
+   */
   public record Config(int port, int advertisedWindow, int maxMessageSize, int mtu, Duration initialRto,
-                       Duration maxRto, int maxRetransmissions) {
+                       Duration maxRto, int maxRetransmissions, Duration minRto, Duration heartbeatInterval) {
+    /** With the default RTO floor (200 ms) and heartbeat interval (30 s). */
+    public Config(int port, int advertisedWindow, int maxMessageSize, int mtu, Duration initialRto, Duration maxRto,
+                  int maxRetransmissions) {
+      this(port, advertisedWindow, maxMessageSize, mtu, initialRto, maxRto, maxRetransmissions,
+          Duration.ofMillis(200), Duration.ofSeconds(30));
+    }
+
     public static Config defaults() {
       return new Config(5000, 1 << 20, 256 * 1024, 1200, Duration.ofSeconds(1), Duration.ofSeconds(10), 10);
     }
@@ -61,6 +74,7 @@ public final class SctpAssociation {
     final SctpChunks.Data data;
     final Policy policy;
     long sentAt;
+    final long firstSentAt;
     int transmissions = 1;
     int missReports;
     boolean fastRetransmitted;
@@ -70,6 +84,7 @@ public final class SctpAssociation {
       this.data = data;
       this.policy = policy;
       this.sentAt = sentAt;
+      this.firstSentAt = sentAt;
     }
   }
 
@@ -100,6 +115,10 @@ public final class SctpAssociation {
   private int cwnd;
   private int ssthresh;
   private long rtoNanos;
+  private long srttNanos = -1;
+  private long rttvarNanos;
+  private long lastHeartbeatAt;
+  private long lastActivityAt;
 
   public SctpAssociation(Config config, SplittableRandom random) {
     this.config = config;
@@ -165,6 +184,7 @@ public final class SctpAssociation {
     if (state == State.ENDED) {
       return;
     }
+    lastActivityAt = nowNanos;
     SctpPacket packet = SctpPacket.parse(data, off, len);
     boolean isInit = packet.chunks().get(0).type() == SctpChunk.INIT;
     if (!isInit && packet.verificationTag() != myTag && packet.chunks().get(0).type() != SctpChunk.ABORT) {
@@ -189,6 +209,7 @@ public final class SctpAssociation {
         }
         case SctpChunk.SACK -> onSack(SctpChunks.Sack.of(c), nowNanos);
         case SctpChunk.HEARTBEAT -> transmit(peerTag, List.of(new SctpChunk(SctpChunk.HEARTBEAT_ACK, 0, c.value())));
+        case SctpChunk.HEARTBEAT_ACK -> onHeartbeatAck(c.value(), nowNanos);
         case SctpChunk.ABORT -> end("aborted by peer");
         case SctpChunk.SHUTDOWN -> {
           transmit(peerTag, List.of(new SctpChunk(SctpChunk.SHUTDOWN_ACK, 0, new byte[0])));
@@ -234,6 +255,12 @@ public final class SctpAssociation {
     }
     if (advancedPeerAckPoint >= 0 && nowNanos - forwardSentAt >= rtoNanos) {
       sendForwardTsn(nowNanos); // not acknowledged yet: say it again
+    }
+    if (state == State.ESTABLISHED && outstanding.isEmpty() && nowNanos >= heartbeatDue()) {
+      lastHeartbeatAt = nowNanos; // an idle path is probed (§8.3), which also measures the round trip
+      lastActivityAt = nowNanos;
+      byte[] info = ByteBuffer.allocate(12).putShort((short) 1).putShort((short) 12).putLong(nowNanos).array();
+      transmit(peerTag, List.of(new SctpChunk(SctpChunk.HEARTBEAT, 0, info)));
     }
     if (outstanding.isEmpty()) {
       return;
@@ -281,7 +308,7 @@ public final class SctpAssociation {
     }
     long forward = advancedPeerAckPoint >= 0 ? forwardSentAt + rtoNanos : Long.MAX_VALUE;
     if (outstanding.isEmpty()) {
-      return forward;
+      return state == State.ESTABLISHED ? Math.min(forward, heartbeatDue()) : forward;
     }
     return Math.min(forward, outstanding.firstEntry().getValue().sentAt + rtoNanos);
   }
@@ -377,6 +404,41 @@ public final class SctpAssociation {
     flushQueued(nowNanos);
   }
 
+  /** RFC 9260 §6.3.1: smoothed round trip and its variation from one measurement. */
+  private void measuredRtt(long r) {
+    if (srttNanos < 0) {
+      srttNanos = r;
+      rttvarNanos = r / 2;
+    } else {
+      rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - r)) / 4;
+      srttNanos = (7 * srttNanos + r) / 8;
+    }
+    rtoNanos = computedRto();
+  }
+
+  private long computedRto() {
+    if (srttNanos < 0) {
+      return config.initialRto().toNanos();
+    }
+    long rto = srttNanos + 4 * rttvarNanos;
+    return Math.max(config.minRto().toNanos(), Math.min(config.maxRto().toNanos(), rto));
+  }
+
+  /** The smoothed round-trip time, or -1 before the first measurement. */
+  public long smoothedRttNanos() {
+    return srttNanos;
+  }
+
+  private void onHeartbeatAck(byte[] info, long nowNanos) {
+    // our HEARTBEAT carries one Heartbeat Info parameter (type 1) holding the time it was sent
+    if (info.length == 12 && info[0] == 0 && info[1] == 1) {
+      long sentAt = ByteBuffer.wrap(info, 4, 8).getLong();
+      if (sentAt == lastHeartbeatAt && nowNanos >= sentAt) {
+        measuredRtt(nowNanos - sentAt);
+      }
+    }
+  }
+
   private void establish() {
     state = State.ESTABLISHED;
     rtoNanos = config.initialRto().toNanos();
@@ -388,20 +450,27 @@ public final class SctpAssociation {
   private void onSack(SctpChunks.Sack sack, long nowNanos) {
     peerRwnd = sack.advertisedWindow();
     int acked = 0;
+    long rttSample = -1;
     Iterator<Map.Entry<Long, Outstanding>> it = outstanding.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Long, Outstanding> e = it.next();
       long tsn = e.getKey();
       if (serialLessOrEqual(tsn, sack.cumulativeTsnAck()) || inGap(tsn, sack)) {
         acked += e.getValue().data.payload().length;
+        if (e.getValue().transmissions == 1) { // Karn: never time a retransmitted chunk
+          rttSample = nowNanos - e.getValue().firstSentAt;
+        }
         it.remove();
       }
+    }
+    if (rttSample >= 0) {
+      measuredRtt(rttSample);
     }
     abandonAdvance(nowNanos); // abandoned chunks that the ack has brought to the front
     if (acked > 0) {
       inFlightBytes -= acked;
       cwnd += cwnd < ssthresh ? Math.min(acked, config.mtu()) : config.mtu() * acked / Math.max(cwnd, 1);
-      rtoNanos = config.initialRto().toNanos();
+      rtoNanos = computedRto();
       for (Outstanding o : outstanding.values()) {
         o.sentAt = nowNanos; // restart T3 for what remains (§6.3.2 R3)
       }
@@ -498,6 +567,10 @@ public final class SctpAssociation {
   private void sendForwardTsn(long nowNanos) {
     forwardSentAt = nowNanos;
     transmit(peerTag, List.of(SctpChunks.forwardTsnChunk(advancedPeerAckPoint, forwardStreams)));
+  }
+
+  private long heartbeatDue() {
+    return Math.max(lastActivityAt, lastHeartbeatAt) + config.heartbeatInterval().toNanos();
   }
 
   private static boolean inGap(long tsn, SctpChunks.Sack sack) {

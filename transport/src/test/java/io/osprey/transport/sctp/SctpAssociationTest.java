@@ -169,7 +169,26 @@ class SctpAssociationTest {
     long unreliable = b.messages.stream().filter(m -> m.streamId() == 2).count();
     assertThat(unreliable).as("lossy stream: most arrive, lost ones are not resent").isBetween(300L, (long) messages - 1);
     d.advance(5_000 * MS);
-    assertThat(a.sctp.nextDeadlineNanos()).as("nothing left to retransmit or announce").isEqualTo(Long.MAX_VALUE);
+    assertThat(a.sctp.nextDeadlineNanos()).as("nothing left to retransmit or announce: only the idle heartbeat")
+        .isGreaterThan(d.nowNanos() + 20_000 * MS);
+  }
+
+  /** Round trips are measured from SACKs (Karn's rule) and, on an idle path, from heartbeats. */
+  @Test
+  void measuresTheRoundTripFromAcksAndHeartbeats() {
+    Peer a = new Peer(A, B, SctpAssociation.Config.defaults(), 21);
+    Peer b = new Peer(B, A, SctpAssociation.Config.defaults(), 22);
+    VirtualTimeDriver d = driver(LinkConditions.perfect().withDelay(40 * MS, 0), 21, a, b);
+    a.sctp.connect(0);
+    assertThat(d.runUntil(() -> a.connected && b.connected, 5_000 * MS)).isTrue();
+    assertThat(a.sctp.smoothedRttNanos()).isEqualTo(-1);
+    a.sctp.send(1, 53, new byte[100], true, d.nowNanos());
+    d.flush();
+    assertThat(d.runUntil(() -> b.messages.size() == 1, 5_000 * MS)).isTrue();
+    d.advance(1_000 * MS);
+    assertThat(a.sctp.smoothedRttNanos()).as("from the SACK").isBetween(80 * MS, 300 * MS);
+    d.advance(40_000 * MS); // idle: b has sent nothing, so it probes with a heartbeat
+    assertThat(b.sctp.smoothedRttNanos()).as("from b's heartbeat").isBetween(80 * MS, 81 * MS);
   }
 
   @Test
