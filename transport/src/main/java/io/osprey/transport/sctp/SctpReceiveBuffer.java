@@ -20,6 +20,9 @@ final class SctpReceiveBuffer {
   private final int window;
   private final int maxMessageSize;
   private final Consumer<SctpOutput> events;
+  /** Stands in {@link #pending} for an unordered message delivered on arrival. */
+  private static final SctpChunks.Data DELIVERED = new SctpChunks.Data(true, true, true, 0, 0, 0, 0, new byte[0]);
+
   private final TreeMap<Long, SctpChunks.Data> pending = new TreeMap<>();
   private final Map<Integer, ByteArrayOutputStream> fragments = new HashMap<>();
   private final Map<Integer, Boolean> dropping = new HashMap<>();
@@ -58,6 +61,14 @@ final class SctpReceiveBuffer {
     if (offset > 1 && pendingBytes + d.payload().length > window) {
       return; // beyond our window: the peer retransmits once there is room
     }
+    if (d.unordered() && d.beginning() && d.ending()) {
+      // A whole unordered message needs no chunk before it (RFC 9260 §6.6): deliver it now and
+      // keep only its TSN, so a loss ahead of it delays nothing (LiveKit's lossy channel).
+      deliver(d);
+      pending.put(ext, DELIVERED);
+      deliverInSequence();
+      return;
+    }
     pending.put(ext, d);
     pendingBytes += d.payload().length;
     deliverInSequence();
@@ -78,7 +89,9 @@ final class SctpReceiveBuffer {
         fragments.clear(); // the chunks between were abandoned: partial messages cannot complete
       }
       cumulative = next.getKey();
-      assemble(next.getValue());
+      if (next.getValue() != DELIVERED) {
+        assemble(next.getValue());
+      }
     }
     if (cumulative != target) {
       fragments.clear();
@@ -114,7 +127,9 @@ final class SctpReceiveBuffer {
       SctpChunks.Data d = pending.pollFirstEntry().getValue();
       pendingBytes -= d.payload().length;
       cumulative++;
-      assemble(d);
+      if (d != DELIVERED) {
+        assemble(d);
+      }
     }
   }
 
@@ -147,5 +162,13 @@ final class SctpReceiveBuffer {
       fragments.remove(stream);
       events.accept(new SctpOutput.Message(stream, d.ppid(), buf.toByteArray()));
     }
+  }
+
+  private void deliver(SctpChunks.Data whole) {
+    if (whole.payload().length > maxMessageSize) {
+      events.accept(new SctpOutput.MessageDropped(whole.streamId(), "message larger than " + maxMessageSize + " bytes"));
+      return;
+    }
+    events.accept(new SctpOutput.Message(whole.streamId(), whole.ppid(), whole.payload()));
   }
 }

@@ -167,6 +167,9 @@ class SctpAssociationTest {
     assertThat(d.runUntil(() -> onStream.get().size() == messages, 120_000 * MS)).as("reliable delivered").isTrue();
     assertThat(onStream.get()).isSorted().doesNotHaveDuplicates();
     long unreliable = b.messages.stream().filter(m -> m.streamId() == 2).count();
+    assertThat(b.messages.stream().filter(m -> m.streamId() == 2)
+        .map(m -> ((m.payload()[0] & 0xff) << 8) | (m.payload()[1] & 0xff)).distinct().count())
+        .as("no unordered message twice").isEqualTo(unreliable);
     assertThat(unreliable).as("lossy stream: most arrive, lost ones are not resent").isBetween(300L, (long) messages - 1);
     d.advance(5_000 * MS);
     assertThat(a.sctp.nextDeadlineNanos()).as("nothing left to retransmit or announce: only the idle heartbeat")
