@@ -134,6 +134,11 @@ public final class Room {
     broadcastParticipant(info, p.sid());
   }
 
+  /** A participant's connection was lost without a goodbye (webhook participant_connection_aborted). */
+  public void connectionAborted(Participant p) {
+    events.participantConnectionAborted(snapshot, p.info());
+  }
+
   /** Changes the room's metadata and tells everyone (RoomUpdate). */
   public LivekitModels.Room updateMetadata(String metadata) {
     state.setMetadata(metadata);

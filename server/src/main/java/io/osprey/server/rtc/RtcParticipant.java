@@ -203,9 +203,15 @@ public final class RtcParticipant implements ParticipantSession {
     }
   }
 
-  /** The signal connection closed without a leave: the participant is gone. */
-  public void signalClosed() {
+  /**
+   * The signal connection closed without a leave: the participant is gone. {@code aborted}: it
+   * went silent rather than closing (webhook participant_connection_aborted as well).
+   */
+  public void signalClosed(boolean aborted) {
     if (!closed) {
+      if (aborted) {
+        room.connectionAborted(model);
+      }
       leave(DisconnectReason.SIGNAL_CLOSE, false);
     }
   }

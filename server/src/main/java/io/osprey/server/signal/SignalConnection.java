@@ -32,12 +32,15 @@ import org.slf4j.LoggerFactory;
  */
 final class SignalConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements SignalSink {
   private static final Logger log = LoggerFactory.getLogger(SignalConnection.class);
+  /** How long a connection may stay silent (three of our 10 s pings unanswered). */
+  static final int READ_TIMEOUT_SECONDS = 30;
 
   private final Channel channel;
   private volatile RtcParticipant participant;
   private volatile Executor loop;
   private volatile boolean json;
   private ScheduledFuture<?> pings;
+  private boolean timedOut;
 
   SignalConnection(Channel channel) {
     this.channel = channel;
@@ -89,6 +92,21 @@ final class SignalConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     loop.execute(() -> p.handle(request));
   }
 
+  /**
+   * Nothing at all from the client (not even the pong to our WebSocket pings) for the read timeout:
+   * the client is gone without closing, so its connection is closed and it leaves as aborted.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof io.netty.handler.timeout.IdleStateEvent) {
+      log.info("signal connection silent too long: closing");
+      timedOut = true;
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (pings != null) {
@@ -96,7 +114,8 @@ final class SignalConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     }
     RtcParticipant p = participant;
     if (p != null) {
-      loop.execute(p::signalClosed);
+      boolean aborted = timedOut;
+      loop.execute(() -> p.signalClosed(aborted));
     }
   }
 

@@ -121,6 +121,9 @@ public final class SignalEndpoint extends ValidateEndpoint {
         return;
       }
       ctx.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(maxMessageBytes));
+      // our pings go out every 10 s and any client answers them: 30 s of silence is a dead client
+      ctx.pipeline().addLast("signal-idle", new io.netty.handler.timeout.IdleStateHandler(
+          SignalConnection.READ_TIMEOUT_SECONDS, 0, 0, java.util.concurrent.TimeUnit.SECONDS));
       ctx.pipeline().addLast("signal", connection);
       ctx.pipeline().remove(ctx.handler());
       if (resume) {
