@@ -66,6 +66,14 @@ public final class Room {
     return Optional.ofNullable(participants.get(identity));
   }
 
+  /** The identities in the room, readable from any thread (published with each snapshot). */
+  private volatile java.util.Set<String> identities = java.util.Set.of();
+
+  /** Whether a participant with this identity is in the room (any thread; as of the last change). */
+  public boolean hasParticipant(String identity) {
+    return identities.contains(identity);
+  }
+
   /** Whether one more participant may join under {@code max_participants}. */
   public boolean full() {
     int max = state.getMaxParticipants();
@@ -224,6 +232,7 @@ public final class Room {
         publishers++;
       }
     }
+    identities = java.util.Set.copyOf(participants.keySet());
     state.setNumParticipants(visible).setNumPublishers(publishers)
         .setVersion(LivekitModels.TimedVersion.newBuilder().setUnixMicro(clock.millis() * 1000)
             .setTicks(++versionTicks));

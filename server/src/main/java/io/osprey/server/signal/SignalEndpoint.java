@@ -104,6 +104,13 @@ public final class SignalEndpoint extends ValidateEndpoint {
       HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
       return;
     }
+    var snapshot = room.snapshot();
+    if (snapshot.getMaxParticipants() > 0 && snapshot.getNumParticipants() >= snapshot.getMaxParticipants()
+        && !room.hasParticipant(grants.identity())) {
+      // livekit-server refuses the join before the upgrade (ErrMaxParticipantsExceeded, a 500)
+      HttpResponses.text(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "room has exceeded its max participants");
+      return;
+    }
     String scheme = "ws://";
     WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
         scheme + request.headers().get(HttpHeaderNames.HOST) + path, null, true, maxMessageBytes)
@@ -137,6 +144,13 @@ public final class SignalEndpoint extends ValidateEndpoint {
       }
       room.loop().execute(() -> {
         if (room.closed()) {
+          connection.close();
+          return;
+        }
+        if (room.full() && room.participant(grants.identity()).isEmpty()) { // lost a race for the last place
+          connection.send(LivekitRtc.SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()
+              .setReason(LivekitModels.DisconnectReason.JOIN_FAILURE)
+              .setAction(LivekitRtc.LeaveRequest.Action.DISCONNECT)).build());
           connection.close();
           return;
         }

@@ -174,6 +174,51 @@ class SignalConnectionTest {
     second.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
   }
 
+  /** A WebSocket upgrade over a raw socket: the response head and, for a refusal, its body. */
+  private static String rawUpgrade(String pathAndQuery) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.httpAddresses().get(0).getPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = socket.getInputStream();
+      StringBuilder response = new StringBuilder();
+      while (true) { // the head, then as much body as Content-Length announces
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        response.append((char) b);
+        int headEnd = response.indexOf("\r\n\r\n");
+        if (headEnd >= 0) {
+          var m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(response);
+          int body = m.find() ? Integer.parseInt(m.group(1)) : 0;
+          if (response.length() >= headEnd + 4 + body) {
+            break;
+          }
+        }
+      }
+      return response.toString();
+    }
+  }
+
+  @Test
+  void refusesAJoinBeyondMaxParticipantsBeforeTheUpgrade() throws Exception {
+    server.rooms().create("small", new io.osprey.server.room.RoomManager.CreateOptions(0, 0, 1, "")).join();
+    String first = new AccessToken("devkey", "secret").identity("one")
+        .video(VideoGrant.builder().roomJoin(true).room("small").build()).toJwt();
+    Client c = new Client();
+    c.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create(ws + "/rtc?access_token=" + first), c).join();
+    assertThat(c.next(SignalResponse.MessageCase.JOIN, 5000)).isNotNull();
+    String second = new AccessToken("devkey", "secret").identity("two")
+        .video(VideoGrant.builder().roomJoin(true).room("small").build()).toJwt();
+    String refused = rawUpgrade("/rtc?access_token=" + second);
+    assertThat(refused).startsWith("HTTP/1.1 500");
+    assertThat(refused).contains("max participants");
+    c.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+  }
+
   @Test
   void asksAResumingClientToRejoinInFull() throws Exception {
     Client c = connect("resumer", true, "&reconnect=1&sid=PA_gone&reconnect_reason=1");
