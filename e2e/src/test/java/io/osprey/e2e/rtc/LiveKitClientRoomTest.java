@@ -77,6 +77,31 @@ class LiveKitClientRoomTest {
     }
   }
 
+  /**
+   * Downstream congestion control: the server may send only 600 kbit/s. The subscriber's
+   * transport-wide feedback drives the estimate, the allocator gives it a layer that fits, and the
+   * picture keeps decoding instead of drowning in loss.
+   */
+  @org.junit.jupiter.api.Test
+  void aSubscriberBehindANarrowLinkGetsALayerThatFits() throws Exception {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
+    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+      server.media().simulateEgressLimit(600_000);
+      String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/bandwidth.mjs", 120, ws, "devkey", "secret", "narrow"));
+      System.out.println("bandwidth report: " + ProtoJson.compact(report));
+      Map<String, Value> r = report.getFieldsMap();
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+      List<Value> samples = r.get("samples").getListValue().getValuesList();
+      Map<String, Value> last = samples.get(samples.size() - 1).getStructValue().getFieldsMap();
+      Map<String, Value> fiveBefore = samples.get(samples.size() - 6).getStructValue().getFieldsMap();
+      assertThat(last.get("frameWidth").getNumberValue()).as("a layer below 720p: %s", report).isBetween(1.0, 640.0);
+      assertThat(last.get("framesDecoded").getNumberValue() - fiveBefore.get("framesDecoded").getNumberValue())
+          .as("still decoding over the last 5 s: %s", report).isGreaterThan(50.0);
+    }
+  }
+
   private void run(String path, boolean simulcast, double loss) throws Exception {
     int frames = loss > 0 ? 150 : 10;
     List<String> webhooks = new CopyOnWriteArrayList<>();

@@ -22,6 +22,9 @@ final class DownTrack {
   boolean negotiated;
   private boolean disabled;
   private int wantedLayer;
+  /** The stream allocator's cap (the subscriber's bandwidth), {@link #UNLIMITED}, or -1: paused for lack of it. */
+  private int allocatedLayer = UNLIMITED;
+  static final int UNLIMITED = Integer.MAX_VALUE;
 
   DownTrack(PublishedTrack track, RtcParticipant subscriber, SendSection section) {
     this.track = track;
@@ -65,9 +68,43 @@ final class DownTrack {
     return disabled ? -1 : wantedLayer;
   }
 
-  /** Aims at the wanted layer as far as the publisher sends it (re-checked as packets arrive). */
+  private long upgradeBlockedUntil = Long.MIN_VALUE;
+  private long holdOffNanos = MIN_HOLD_OFF_NANOS;
+  private long upgradedAt = Long.MIN_VALUE;
+  private static final long MIN_HOLD_OFF_NANOS = 5_000_000_000L;
+  private static final long MAX_HOLD_OFF_NANOS = 60_000_000_000L;
+
+  /**
+   * Caps the layer to what the subscriber's bandwidth allows; returns whether pausing changed. A
+   * cap that had to come down holds off the next raise (5 s, doubling while raises keep failing,
+   * up to a minute), so an estimate that overshoots does not flap the layer up and down.
+   */
+  boolean allocate(int layer, long nowNanos) {
+    int current = allocatedLayer;
+    if (layer > current && nowNanos < upgradeBlockedUntil) {
+      return false; // a raise must wait
+    }
+    if (layer < current && current != UNLIMITED) {
+      boolean raiseFailed = nowNanos - upgradedAt < 10_000_000_000L;
+      holdOffNanos = raiseFailed ? Math.min(MAX_HOLD_OFF_NANOS, holdOffNanos * 2) : MIN_HOLD_OFF_NANOS;
+      upgradeBlockedUntil = nowNanos + holdOffNanos;
+    } else if (layer > current) {
+      upgradedAt = nowNanos;
+    }
+    boolean wasPaused = current < 0;
+    allocatedLayer = layer;
+    return wasPaused != (layer < 0);
+  }
+
+  /** Paused by the allocator (not by the subscriber). */
+  boolean pausedForBandwidth() {
+    return allocatedLayer < 0 && !disabled;
+  }
+
+  /** Aims at the wanted layer as far as the publisher sends it and the bandwidth allows (re-checked as packets arrive). */
   void retarget(long nowNanos) {
-    int target = disabled ? SimulcastSelector.NONE : track.available(wantedLayer, nowNanos);
+    int target = disabled || allocatedLayer < 0 ? SimulcastSelector.NONE
+        : track.available(Math.min(wantedLayer, allocatedLayer), nowNanos);
     if (target != forwarder.targetLayer()) {
       forwarder.setTargetLayer(target);
     }

@@ -133,6 +133,11 @@ public final class MediaNode implements AutoCloseable {
     mux.simulateLoss(rate);
   }
 
+  /** Test hook: polices the media node's sending rate (see {@link UdpMux#simulateEgressLimit}). */
+  public void simulateEgressLimit(long bitsPerSecond) {
+    mux.simulateEgressLimit(bitsPerSecond);
+  }
+
   /** Sends what {@code session} queued (on the loop). */
   public void flush(PeerSession session) {
     mux.flush(session);

@@ -110,9 +110,30 @@ final class PublishedTrack {
     return max;
   }
 
-  /** Notes that {@code layer} is flowing. */
-  void received(int layer, long nowNanos) {
+  private final long[] windowBytes = new long[MAX_LAYERS];
+  private final long[] rateBps = new long[MAX_LAYERS];
+  private long windowStart = Long.MIN_VALUE;
+
+  /** Notes that {@code layer} is flowing: {@code bytes} more of it arrived. */
+  void received(int layer, int bytes, long nowNanos) {
     lastPacketAt[layer] = nowNanos;
+    if (windowStart == Long.MIN_VALUE) {
+      windowStart = nowNanos;
+    }
+    long elapsed = nowNanos - windowStart;
+    if (elapsed >= 1_000_000_000L) { // a new one-second window: the last one's rates stand
+      for (int l = 0; l < MAX_LAYERS; l++) {
+        rateBps[l] = windowBytes[l] * 8 * 1_000_000_000L / elapsed;
+        windowBytes[l] = 0;
+      }
+      windowStart = nowNanos;
+    }
+    windowBytes[layer] += bytes;
+  }
+
+  /** The bitrate of {@code layer} over the last full second, 0 when it is not being sent. */
+  long rateBps(int layer, long nowNanos) {
+    return nowNanos - lastPacketAt[layer] < 1_000_000_000L ? rateBps[layer] : 0;
   }
 
   /**

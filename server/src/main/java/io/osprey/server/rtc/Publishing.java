@@ -220,7 +220,7 @@ final class Publishing {
     }
     track.receivedPackets++;
     int layer = track.layerBySsrc.get(ssrc);
-    track.received(layer, now);
+    track.received(layer, packet.length, now);
     int seq = rtp.sequenceNumber();
     track.caches[layer].put(seq, packet, 0, packet.length);
     track.stats[layer].handlePacket(seq, rtp.timestamp(), now);

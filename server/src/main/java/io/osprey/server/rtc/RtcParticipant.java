@@ -341,6 +341,7 @@ public final class RtcParticipant implements ParticipantSession {
     }
     long now = System.nanoTime();
     publishing.tick(now);
+    subscribing.allocate(now);
     if (now - lastReportsNanos >= 1_000_000_000L) {
       lastReportsNanos = now;
       subscribing.sendSenderReports();

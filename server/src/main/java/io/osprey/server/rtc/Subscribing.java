@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
 final class Subscribing {
   private static final Logger log = LoggerFactory.getLogger(Subscribing.class);
   private static final long RETRANSMIT_INTERVAL_NANOS = 50_000_000L;
+  private static final long ALLOCATION_INTERVAL_NANOS = 500_000_000L;
+  private static final String TRANSPORT_CC_EXTENSION =
+      "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
   private final RtcParticipant self;
   private final SecureRandom random = new SecureRandom();
@@ -48,6 +51,14 @@ final class Subscribing {
   private int offerId;
   private boolean offerInFlight;
   private boolean renegotiate;
+  // downstream congestion control: our transport-wide sequence numbers, the estimate, the allocation
+  private final io.osprey.transport.rtpsession.TwccSendHistory sent =
+      new io.osprey.transport.rtpsession.TwccSendHistory(8192);
+  private final io.osprey.sfu.bwe.SendSideEstimator estimator =
+      new io.osprey.sfu.bwe.SendSideEstimator(io.osprey.sfu.bwe.SendSideEstimator.Config.defaults());
+  private final io.osprey.sfu.alloc.StreamAllocator allocator = new io.osprey.sfu.alloc.StreamAllocator(1.1);
+  private boolean feedbackSeen;
+  private long lastAllocationNanos;
 
   Subscribing(RtcParticipant self) {
     this.self = self;
@@ -324,9 +335,50 @@ final class Subscribing {
     if (d.forwarder.keyFrameWanted()) {
       d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
     }
-    if (n > 0 && n + 64 <= scratch.length && downstream.sendRtp(scratch, 0, n)) {
-      self.node().flush(downstream);
+    if (n > 0 && n + 64 <= scratch.length) {
+      stampTransportSequence(d, downstream, n, now);
+      if (downstream.sendRtp(scratch, 0, n)) {
+        self.node().flush(downstream);
+      }
     }
+  }
+
+  /**
+   * Gives the packet in {@link #scratch} our transport-wide sequence number, so the subscriber's
+   * feedback measures our path: the publisher's transport-cc element is rewritten in place (its id
+   * too, if the subscriber's differs and is free in this packet). A packet without one goes unmeasured.
+   */
+  private void stampTransportSequence(DownTrack d, PeerSession downstream, int n, long now) {
+    int ours = downstream.sendTransportCcId();
+    PeerSession publisher = d.track.owner.upstream();
+    int theirs = publisher == null ? -1 : publisher.remoteExtensionId(TRANSPORT_CC_EXTENSION);
+    if (ours <= 0 || theirs <= 0) {
+      return;
+    }
+    try {
+      rtp.wrap(scratch, 0, n);
+    } catch (WireFormatException e) {
+      return;
+    }
+    long at = rtp.findExtension(theirs);
+    if (at == RtpPacket.NOT_FOUND || (at & 0xffff) != 2) {
+      return;
+    }
+    int value = (int) (at >>> 16);
+    if (ours != theirs) {
+      boolean oneByte = (scratch[12 + 4 * (scratch[0] & 0x0f)] & 0xff) == 0xbe;
+      if (rtp.findExtension(ours) != RtpPacket.NOT_FOUND || (oneByte && ours > 14)) {
+        return;
+      }
+      if (oneByte) {
+        scratch[value - 1] = (byte) ((ours << 4) | (scratch[value - 1] & 0x0f));
+      } else {
+        scratch[value - 2] = (byte) ours;
+      }
+    }
+    int seq = sent.handleSent(now, n);
+    scratch[value] = (byte) (seq >>> 8);
+    scratch[value + 1] = (byte) seq;
   }
 
   /** The subscriber's feedback on what we send: key frame requests and NACKs. */
@@ -345,9 +397,82 @@ final class Subscribing {
             retransmit(d, nack.lost(), now);
           }
         }
+        case io.osprey.wire.rtcp.TransportCc feedback -> onTransportFeedback(feedback, now);
         default -> { }
       }
     }
+  }
+
+  /** The subscriber's transport-wide feedback: each packet's arrival (or loss) goes to the estimator. */
+  private void onTransportFeedback(io.osprey.wire.rtcp.TransportCc feedback, long now) {
+    long[] relative = feedback.arrivalMicros();
+    long[] arrivals = new long[relative.length];
+    long reference = feedback.referenceTime() * 64_000L;
+    for (int i = 0; i < relative.length; i++) {
+      arrivals[i] = relative[i] < 0 ? -1 : (reference + relative[i]) * 1000;
+    }
+    sent.handleFeedback(feedback.baseSequence(), arrivals, arrivals.length,
+        (sendNanos, arrivalNanos, lost, size) -> estimator.handlePacketFeedback(sendNanos, arrivalNanos, lost, size, now));
+    estimator.handleFeedbackEnd(now);
+    feedbackSeen = true;
+  }
+
+  /**
+   * Twice a second, once the subscriber's feedback has given an estimate: shares it among the
+   * video it receives (audio first), capping or pausing layers, and tells the subscriber about
+   * tracks paused or resumed for lack of bandwidth ({@code stream_state_update}).
+   */
+  void allocate(long now) {
+    if (!feedbackSeen || now - lastAllocationNanos < ALLOCATION_INTERVAL_NANOS) {
+      return;
+    }
+    lastAllocationNanos = now;
+    List<DownTrack> video = new ArrayList<>();
+    long audioBps = 0;
+    for (DownTrack d : byTrack.values()) {
+      if (!d.flowing()) {
+        continue;
+      }
+      if (d.track.audio) {
+        audioBps += d.track.rateBps(0, now);
+      } else {
+        video.add(d);
+      }
+    }
+    if (video.isEmpty()) {
+      return;
+    }
+    long[][] layerBps = new long[video.size()][PublishedTrack.MAX_LAYERS];
+    int[] maxLayer = new int[video.size()];
+    int[] result = new int[video.size()];
+    for (int i = 0; i < video.size(); i++) {
+      DownTrack d = video.get(i);
+      for (int l = 0; l < PublishedTrack.MAX_LAYERS; l++) {
+        layerBps[i][l] = d.track.rateBps(l, now);
+      }
+      maxLayer[i] = d.wanted();
+    }
+    allocator.allocate(estimator.estimateBps(), audioBps, layerBps, maxLayer, result);
+    LivekitRtc.StreamStateUpdate.Builder states = LivekitRtc.StreamStateUpdate.newBuilder();
+    for (int i = 0; i < video.size(); i++) {
+      DownTrack d = video.get(i);
+      boolean nothingMeasured = java.util.Arrays.stream(layerBps[i]).allMatch(b -> b == 0);
+      int layer = nothingMeasured ? DownTrack.UNLIMITED : result[i];
+      if (d.allocate(layer, now) && d.wanted() >= 0) {
+        states.addStreamStates(LivekitRtc.StreamStateInfo.newBuilder().setParticipantSid(d.track.owner.model().sid())
+            .setTrackSid(d.track.sid()).setState(d.pausedForBandwidth() ? LivekitRtc.StreamState.PAUSED
+                : LivekitRtc.StreamState.ACTIVE));
+      }
+      d.retarget(now);
+    }
+    if (states.getStreamStatesCount() > 0) {
+      self.signal().send(SignalResponse.newBuilder().setStreamStateUpdate(states).build());
+    }
+  }
+
+  /** The current downstream bandwidth estimate (bits per second). */
+  long estimateBps() {
+    return estimator.estimateBps();
   }
 
   private void keyFrameRequested(DownTrack d, long now) {
@@ -376,6 +501,7 @@ final class Subscribing {
         continue;
       }
       d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
+      stampTransportSequence(d, downstream, n, now);
       if (downstream.sendRtp(scratch, 0, n)) {
         self.node().countRetransmission();
       }

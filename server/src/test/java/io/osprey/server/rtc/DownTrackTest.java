@@ -61,13 +61,13 @@ class DownTrackTest {
     PublishedTrack t = simulcastTrack();
     DownTrack d = downTrack(t, 1);
     long now = 10 * S;
-    t.received(0, now);
+    t.received(0, 1000, now);
     d.retarget(now);
     assertThat(d.forwarder.targetLayer()).as("only q flows").isEqualTo(0);
-    t.received(2, now + S / 10);
+    t.received(2, 1000, now + S / 10);
     d.retarget(now + S / 10);
     assertThat(d.forwarder.targetLayer()).isEqualTo(2);
-    t.received(0, now + 2 * S);
+    t.received(0, 1000, now + 2 * S);
     d.retarget(now + 2 * S);
     assertThat(d.forwarder.targetLayer()).as("f stopped (dynacast or bandwidth) more than 1 s ago").isEqualTo(0);
   }

@@ -61,6 +61,9 @@ public final class UdpMux implements AutoCloseable {
   private volatile double lossRate;
   private final java.util.SplittableRandom lossRandom = new java.util.SplittableRandom(7);
   private long simulatedDrops;
+  private volatile long egressLimitBps;
+  private double egressTokens;
+  private long egressRefilledAt;
 
   /** Binds {@code address} (port 0 picks a free port) on a loop of {@code group}. */
   public UdpMux(EventLoopGroup group, Class<? extends DatagramChannel> channelType, InetSocketAddress address)
@@ -149,6 +152,31 @@ public final class UdpMux implements AutoCloseable {
       throw new IllegalArgumentException("loss rate must be in [0, 1): " + rate);
     }
     lossRate = rate;
+  }
+
+  /**
+   * Test hook: polices what the mux sends to {@code bitsPerSecond} (a token bucket holding 100 ms
+   * of it; datagrams beyond are dropped, as a congested link would), 0 turns it off.
+   */
+  public void simulateEgressLimit(long bitsPerSecond) {
+    egressLimitBps = bitsPerSecond;
+  }
+
+  private boolean overEgressLimit(int bytes) {
+    long limit = egressLimitBps;
+    if (limit <= 0) {
+      return false;
+    }
+    long now = System.nanoTime();
+    double capacity = limit / 8.0 / 10; // 100 ms of the rate, in bytes
+    egressTokens = Math.min(capacity, egressTokens + (now - egressRefilledAt) * (limit / 8.0) / 1e9);
+    egressRefilledAt = now;
+    if (egressTokens < bytes) {
+      simulatedDrops++;
+      return true;
+    }
+    egressTokens -= bytes;
+    return false;
   }
 
   /** Datagrams the loss hook dropped (read on the loop). */
@@ -244,7 +272,7 @@ public final class UdpMux implements AutoCloseable {
     boolean wrote = false;
     for (PeerOutput o; (o = e.session.poll()) != null; ) {
       if (o instanceof PeerOutput.Transmit t) {
-        if (lose()) {
+        if (lose() || overEgressLimit(t.data().length)) {
           continue;
         }
         Channel tcp = tcpPeers.get(t.remote());

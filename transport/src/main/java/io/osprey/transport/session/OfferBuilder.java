@@ -16,6 +16,11 @@ final class OfferBuilder {
   static final int VP8 = 96;
   static final String VIDEO_MID = "0";
   static final String DATA_MID = "1";
+  /**
+   * The header extension id the server's offers give transport-wide sequence numbers: Chromium's
+   * own choice, so forwarded packets usually carry it already and only the value is rewritten.
+   */
+  static final int TRANSPORT_CC_ID = 3;
 
   private OfferBuilder() {}
 
@@ -85,10 +90,14 @@ final class OfferBuilder {
       }
       l.add(SdpLine.attribute("rtcp-mux", null));
       l.add(SdpLine.attribute("rtpmap", c.rtpmap()));
+      l.add(SdpLine.attribute("extmap", TRANSPORT_CC_ID + " " + AnswerBuilder.TRANSPORT_CC_EXTENSION));
       for (String fb : c.feedback()) {
-        if (!fb.equals("transport-cc") && !fb.equals("goog-remb")) { // no downstream estimator negotiated yet
+        if (!fb.equals("goog-remb")) { // the downstream estimate runs on transport-cc feedback
           l.add(SdpLine.attribute("rtcp-fb", c.payloadType() + " " + fb));
         }
+      }
+      if (!c.feedback().contains("transport-cc")) {
+        l.add(SdpLine.attribute("rtcp-fb", c.payloadType() + " transport-cc"));
       }
       if (!c.fmtp().isEmpty()) {
         l.add(SdpLine.attribute("fmtp", c.payloadType() + " " + c.fmtp()));

@@ -314,6 +314,17 @@ public final class PeerSession {
     return java.util.Collections.unmodifiableMap(remoteSections);
   }
 
+  /**
+   * The header extension id of transport-wide sequence numbers on what we send: ours in server
+   * offers, the peer's when we answered its offer; -1 if not negotiated.
+   */
+  public int sendTransportCcId() {
+    if (offerVersion > 1) {
+      return OfferBuilder.TRANSPORT_CC_ID;
+    }
+    return remoteExtensionId(AnswerBuilder.TRANSPORT_CC_EXTENSION);
+  }
+
   /** The id the peer's offer gave header extension {@code uri}, or -1. */
   public int remoteExtensionId(String uri) {
     return remoteExtensions.getOrDefault(uri, -1);
