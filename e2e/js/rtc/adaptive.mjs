@@ -2,25 +2,12 @@
 // default three layers with dynacast; bob subscribes with adaptiveStream and shows her video small
 // (the server pauses the layers nobody needs), then large (they come back).
 // Usage: node adaptive.mjs <ws-url> <api-key> <secret> <room>. Prints one JSON line.
-import { AccessToken } from 'livekit-server-sdk';
-import { launchChromium, openPage, servePage } from './browser.mjs';
+import { joinToken, launchChromium, openPage, publishCamera, servePage, videoInbound } from './browser.mjs';
 
 const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
 const server = await servePage('adaptive');
 
-async function token(identity) {
-  const t = new AccessToken(apiKey, secret, { identity });
-  t.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
-  return t.toJwt();
-}
-
-async function publish({ wsUrl, token }) {
-  const { Room, VideoPresets } = window.LivekitClient;
-  const room = new Room({ dynacast: true, videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
-  window.room = room;
-  await room.connect(wsUrl, token);
-  await room.localParticipant.setCameraEnabled(true);
-}
+const token = (identity) => joinToken(apiKey, secret, roomName, identity);
 
 async function watch({ wsUrl, token }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
@@ -42,15 +29,6 @@ async function watch({ wsUrl, token }) {
   await room.connect(wsUrl, token);
 }
 
-async function inbound() {
-  const stats = await window.track.receiver.getStats();
-  let out = { frameWidth: 0, framesDecoded: 0 };
-  stats.forEach((s) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'video') out = { frameWidth: s.frameWidth ?? 0, framesDecoded: s.framesDecoded ?? 0 };
-  });
-  return out;
-}
-
 // Runs in alice's page: which of her simulcast encodings are active.
 async function encodings() {
   const out = {};
@@ -70,15 +48,15 @@ try {
     pages[name] = await openPage(browser, server.url, (line) => logs.push(name + ': ' + line),
       { width: 1400, height: 900 });
   }
-  await pages.alice.evaluate(publish, { wsUrl, token: await token('alice') });
+  await pages.alice.evaluate(publishCamera, { wsUrl, token: await token('alice'), dynacast: true });
   await pages.bob.evaluate(watch, { wsUrl, token: await token('bob') });
   await pages.bob.evaluate(() => window.subscribed);
   const settle = async (predicate, ms) => {
     const deadline = Date.now() + ms;
-    let s = await pages.bob.evaluate(inbound);
+    let s = await pages.bob.evaluate(videoInbound);
     while (Date.now() < deadline && !predicate(s)) {
       await new Promise((r) => setTimeout(r, 250));
-      s = await pages.bob.evaluate(inbound);
+      s = await pages.bob.evaluate(videoInbound);
     }
     return s;
   };
@@ -95,7 +73,7 @@ try {
   report.large = await settle((s) => s.frameWidth >= 1280, 20000);
   report.resumedEncodings = await pages.alice.evaluate(encodings);
   await new Promise((r) => setTimeout(r, 1000));
-  report.after = await pages.bob.evaluate(inbound);
+  report.after = await pages.bob.evaluate(videoInbound);
 } catch (e) {
   report.error = String(e);
 } finally {

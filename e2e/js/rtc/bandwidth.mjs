@@ -1,25 +1,12 @@
 // Downstream congestion control through Osprey: alice publishes her camera in three simulcast
 // layers; bob wants the best, but the server's sending rate is policed (by the test). Bob's
 // decoding is sampled every second. Usage: node bandwidth.mjs <ws-url> <api-key> <secret> <room>.
-import { AccessToken } from 'livekit-server-sdk';
-import { launchChromium, openPage, servePage } from './browser.mjs';
+import { joinToken, launchChromium, openPage, publishCamera, servePage, videoInbound } from './browser.mjs';
 
 const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
 const server = await servePage('bandwidth');
 
-async function token(identity) {
-  const t = new AccessToken(apiKey, secret, { identity });
-  t.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
-  return t.toJwt();
-}
-
-async function publish({ wsUrl, token }) {
-  const { Room, VideoPresets } = window.LivekitClient;
-  const room = new Room({ videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
-  window.room = room;
-  await room.connect(wsUrl, token);
-  await room.localParticipant.setCameraEnabled(true);
-}
+const token = (identity) => joinToken(apiKey, secret, roomName, identity);
 
 async function watch({ wsUrl, token }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
@@ -38,29 +25,18 @@ async function watch({ wsUrl, token }) {
   await room.connect(wsUrl, token);
 }
 
-async function inbound() {
-  const stats = await window.track.receiver.getStats();
-  let out = { frameWidth: 0, framesDecoded: 0, bytes: 0 };
-  stats.forEach((s) => {
-    if (s.type === 'inbound-rtp' && s.kind === 'video') {
-      out = { frameWidth: s.frameWidth ?? 0, framesDecoded: s.framesDecoded ?? 0, bytes: s.bytesReceived ?? 0 };
-    }
-  });
-  return out;
-}
-
 const report = { samples: [] };
 const browser = await launchChromium();
 const logs = [];
 try {
   const alice = await openPage(browser, server.url, (l) => logs.push('alice: ' + l));
   const bob = await openPage(browser, server.url, (l) => logs.push('bob: ' + l));
-  await alice.evaluate(publish, { wsUrl, token: await token('alice') });
+  await alice.evaluate(publishCamera, { wsUrl, token: await token('alice'), dynacast: false });
   await bob.evaluate(watch, { wsUrl, token: await token('bob') });
   await bob.evaluate(() => window.subscribed);
   for (let i = 0; i < 20; i++) {
     await new Promise((r) => setTimeout(r, 1000));
-    report.samples.push(await bob.evaluate(inbound));
+    report.samples.push(await bob.evaluate(videoInbound));
   }
   report.states = await bob.evaluate(() => window.states);
 } catch (e) {

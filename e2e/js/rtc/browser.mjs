@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { AccessToken } from 'livekit-server-sdk';
 
 const umd = readFileSync(fileURLToPath(new URL('../node_modules/livekit-client/dist/livekit-client.umd.js', import.meta.url)));
 
@@ -42,4 +43,32 @@ export async function openPage(browser, url, onLog, viewport) {
   await page.goto(url);
   await page.addScriptTag({ url: '/livekit-client.umd.js' });
   return page;
+}
+
+/** A join token for {@code identity} in {@code room} that may publish and subscribe. */
+export async function joinToken(apiKey, secret, room, identity) {
+  const t = new AccessToken(apiKey, secret, { identity });
+  t.addGrant({ roomJoin: true, room, canPublish: true, canSubscribe: true });
+  return t.toJwt();
+}
+
+/** Runs in a page: joins and publishes the fake camera at 720p (simulcast, the SDK's default). */
+export async function publishCamera({ wsUrl, token, dynacast }) {
+  const { Room, VideoPresets } = window.LivekitClient;
+  const room = new Room({ dynacast, videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
+  window.room = room;
+  await room.connect(wsUrl, token);
+  await room.localParticipant.setCameraEnabled(true);
+}
+
+/** Runs in a page: the inbound video of {@code window.track}: frame width, frames decoded, bytes. */
+export async function videoInbound() {
+  const stats = await window.track.receiver.getStats();
+  let out = { frameWidth: 0, framesDecoded: 0, bytes: 0 };
+  stats.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      out = { frameWidth: s.frameWidth ?? 0, framesDecoded: s.framesDecoded ?? 0, bytes: s.bytesReceived ?? 0 };
+    }
+  });
+  return out;
 }
