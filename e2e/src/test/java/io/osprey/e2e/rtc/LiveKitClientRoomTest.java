@@ -34,16 +34,16 @@ import picocli.CommandLine;
  */
 class LiveKitClientRoomTest {
 
-  @ParameterizedTest(name = "{0}, simulcast {1}")
-  @CsvSource({"v1, true", "v1, false", "v0, true"})
-  void twoBrowsersSeeHearAndMessageEachOther(String path, boolean simulcast) throws Exception {
-    run(path, simulcast, 0);
+  @ParameterizedTest(name = "{0}, simulcast {1}, {2}")
+  @CsvSource({"v1, true, vp8", "v1, false, vp8", "v0, true, vp8", "v1, false, h264"})
+  void twoBrowsersSeeHearAndMessageEachOther(String path, boolean simulcast, String codec) throws Exception {
+    run(path, simulcast, 0, codec);
   }
 
   /** The same room with 5% of the server's media datagrams dropped both ways: NACK and PLI repair it. */
   @org.junit.jupiter.api.Test
   void videoKeepsDecodingThroughFivePercentLoss() throws Exception {
-    run("v1", true, 0.05);
+    run("v1", true, 0.05, "vp8");
   }
 
   /**
@@ -102,9 +102,10 @@ class LiveKitClientRoomTest {
     }
   }
 
-  private void run(String path, boolean simulcast, double loss) throws Exception {
+  private void run(String path, boolean simulcast, double loss, String codec) throws Exception {
     int frames = loss > 0 ? 150 : 10;
     List<String> webhooks = new CopyOnWriteArrayList<>();
+    List<String> videoMimes = new CopyOnWriteArrayList<>();
     HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hooks.createContext("/", exchange -> {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -113,6 +114,13 @@ class LiveKitClientRoomTest {
         String who = event.containsKey("participant")
             ? " " + event.get("participant").getStructValue().getFieldsMap().get("identity").getStringValue() : "";
         webhooks.add(event.get("event").getStringValue() + who);
+        if (event.get("event").getStringValue().equals("track_published")) {
+          Map<String, Value> track = event.get("track").getStructValue().getFieldsMap();
+          Value mime = track.containsKey("mimeType") ? track.get("mimeType") : track.get("mime_type");
+          if (mime != null && mime.getStringValue().startsWith("video/")) {
+            videoMimes.add(mime.getStringValue());
+          }
+        }
       } catch (Exception e) {
         webhooks.add("unparseable " + body);
       }
@@ -128,7 +136,7 @@ class LiveKitClientRoomTest {
       server.media().simulateLoss(loss);
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
       Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/room.mjs", 150, ws, "devkey", "secret", "browsers",
-          simulcast ? "simulcast" : "single", Integer.toString(frames), path));
+          simulcast ? "simulcast" : "single", Integer.toString(frames), path, codec));
       Map<String, Value> r = report.getFieldsMap();
       System.out.println("livekit-client report: " + ProtoJson.compact(report));
       assertThat(r).as("%s", report).doesNotContainKey("error");
@@ -179,6 +187,7 @@ class LiveKitClientRoomTest {
       }
       assertThat(webhooks).as("webhooks").contains("room_started", "participant_joined alice", "participant_joined bob",
           "track_published alice", "track_published bob", "track_unpublished bob", "participant_left alice");
+      assertThat(videoMimes).as("the codec the client asked for").containsOnly("video/" + codec.toUpperCase(java.util.Locale.ROOT));
     } finally {
       hooks.stop(0);
     }

@@ -44,6 +44,7 @@ final class Publishing {
   private final RtcParticipant self;
   private final RtpPacket rtp = new RtpPacket();
   private final Map<String, TrackInfo> pendingTracks = new LinkedHashMap<>();
+  private final Map<String, String> requestedCodecs = new HashMap<>();
   private final Map<String, PublishedTrack> byMid = new HashMap<>();
   private final Map<Long, PublishedTrack> bySsrc = new HashMap<>();
   private final TwccRecorder twcc = new TwccRecorder(4096, 250);
@@ -97,15 +98,40 @@ final class Publishing {
       log.info("{}: add_track refused: empty or duplicate cid", self.model().identity());
       return;
     }
-    TrackInfo track = TrackInfo.newBuilder().setSid(Guid.next(Guid.TRACK)).setType(req.getType())
+    TrackInfo.Builder track = TrackInfo.newBuilder().setSid(Guid.next(Guid.TRACK)).setType(req.getType())
         .setName(req.getName()).setSource(req.getSource()).setMuted(req.getMuted())
         .setWidth(req.getWidth()).setHeight(req.getHeight()).addAllLayers(req.getLayersList())
         .setSimulcast(req.getLayersCount() > 1).setDisableDtx(req.getDisableDtx()).setStereo(req.getStereo())
-        .setDisableRed(req.getDisableRed()).setEncryption(req.getEncryption()).setStream(req.getStream())
-        .build();
-    pendingTracks.put(req.getCid(), track);
+        .setDisableRed(req.getDisableRed()).setEncryption(req.getEncryption()).setStream(req.getStream());
+    if (req.getType() == TrackType.VIDEO && req.getSimulcastCodecsCount() > 0
+        && !req.getSimulcastCodecs(0).getCodec().isEmpty()) {
+      // the codec the client asked for: echoed as the track's primary codec, and chosen in the answer
+      String codec = req.getSimulcastCodecs(0).getCodec();
+      track.addCodecs(LivekitModels.SimulcastCodecInfo.newBuilder().setMimeType("video/" + mimeName(codec))
+          .setCid(req.getCid()));
+      requestedCodecs.put(req.getCid(), codec);
+    }
+    TrackInfo info = track.build();
+    pendingTracks.put(req.getCid(), info);
     self.signal().send(SignalResponse.newBuilder().setTrackPublished(LivekitRtc.TrackPublishedResponse.newBuilder()
-        .setCid(req.getCid()).setTrack(track)).build());
+        .setCid(req.getCid()).setTrack(info)).build());
+  }
+
+  /** The codec add_track asked for, by the track's cid (the msid track id of its section), or null. */
+  String requestedCodec(String cid) {
+    return requestedCodecs.get(cid);
+  }
+
+  /** livekit-client's codec names to SDP encoding names. */
+  private static String mimeName(String codec) {
+    return switch (codec.toLowerCase(Locale.ROOT)) {
+      case "vp8" -> "VP8";
+      case "vp9" -> "VP9";
+      case "av1" -> "AV1";
+      case "h264" -> "H264";
+      case "h265" -> "H265";
+      default -> codec;
+    };
   }
 
   /**
@@ -144,8 +170,13 @@ final class Publishing {
   }
 
   private void publish(RemoteSection section, TrackInfo pending) {
-    TrackInfo info = pending.toBuilder().setMid(section.mid()).setMimeType(section.codec().mimeType(section.kind()))
-        .setSimulcast(section.rids().size() > 1 || pending.getSimulcast()).build();
+    TrackInfo.Builder published = pending.toBuilder().setMid(section.mid())
+        .setMimeType(section.codec().mimeType(section.kind()));
+    if (published.getCodecsCount() > 0) {
+      published.setCodecs(0, published.getCodecs(0).toBuilder().setMimeType(section.codec().mimeType(section.kind()))
+          .setMid(section.mid()));
+    }
+    TrackInfo info = published.setSimulcast(section.rids().size() > 1 || pending.getSimulcast()).build();
     var config = self.node().config();
     PublishedTrack track = new PublishedTrack(self, section.mid(), section.codec(), info, section.rids(),
         Math.max(16, info.getType() == TrackType.AUDIO ? config.packetBufferSizeAudio() : config.packetBufferSizeVideo()));

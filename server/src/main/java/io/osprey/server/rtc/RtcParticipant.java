@@ -167,6 +167,7 @@ public final class RtcParticipant implements ParticipantSession {
     if (single) {
       publisher = node.newSession(this::onPublisherOutput);
       publisher.setSendPlanner(subscribing::plan);
+      publisher.setCodecPreference(publishing::requestedCodec);
       if (autoSubscribe) {
         subscribing.subscribeToOthers();
       }
@@ -223,6 +224,7 @@ public final class RtcParticipant implements ParticipantSession {
   private void onOffer(LivekitRtc.SessionDescription offer, long now) {
     if (publisher == null) {
       publisher = node.newSession(this::onPublisherOutput);
+      publisher.setCodecPreference(publishing::requestedCodec);
     }
     String answer;
     try {

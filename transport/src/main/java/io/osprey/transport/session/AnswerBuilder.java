@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Builds the server's answer to an offer (JSEP RFC 8829 §5.3): same media sections in the same
  * order, ICE-lite with our credentials and host candidates, DTLS passive with our fingerprint, one
- * codec per section from our preference, its rtcp-fb and the mid extension, and an SSRC + msid
+ * codec per section (the first the peer offers that we forward), its rtcp-fb and extensions, an SSRC + msid
  * for sections we send on, and SCTP port and message size for the data channel section. Sections we
  * cannot serve are rejected (port 0).
  */

@@ -70,6 +70,7 @@ public final class PeerSession {
   private final Map<String, Integer> remoteExtensions = new java.util.HashMap<>();
   private long offerVersion = 1;
   private SendPlanner planner;
+  private java.util.function.Function<String, String> codecPreference;
   private DtlsEndpoint dtls;
   private SctpAssociation sctp;
   private DataChannels channels;
@@ -218,11 +219,13 @@ public final class PeerSession {
         case "audio" -> AnswerBuilder.AUDIO_CODECS;
         default -> List.of();
       };
-      for (String codec : codecs) {
-        int pt = m.payloadType(codec);
-        if (pt < 0) {
-          continue;
-        }
+      String[] msid = m.attribute("msid").orElse("").trim().split(" ");
+      String wanted = codecPreference == null || msid.length < 2 ? null : codecPreference.apply(msid[1]);
+      int pt = wanted == null ? -1 : preferredPayloadType(m, List.of(wanted));
+      if (pt < 0) {
+        pt = preferredPayloadType(m, codecs);
+      }
+      if (pt >= 0) {
         boolean peerReceives = !m.direction().equals("sendonly") && !m.direction().equals("inactive");
         RemoteSection described = RtpCodec.of(m, pt).map(c -> describe(m, mid, c)).orElse(null);
         if (described != null) {
@@ -236,13 +239,12 @@ public final class PeerSession {
           } else {
             accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, 0));
           }
-          break;
+        } else {
+          AnswerBuilder.Accepted before = accepted.get(mid);
+          long ssrc = !peerReceives ? 0 : before != null && before.ssrc() != 0 ? before.ssrc()
+              : (random.nextInt() & 0x7fffffffL) | 1;
+          accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, ssrc));
         }
-        AnswerBuilder.Accepted before = accepted.get(mid);
-        long ssrc = !peerReceives ? 0 : before != null && before.ssrc() != 0 ? before.ssrc()
-            : (random.nextInt() & 0x7fffffffL) | 1;
-        accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, ssrc));
-        break;
       }
       for (String extmap : m.attributes("extmap")) {
         String[] parts = extmap == null ? new String[0] : extmap.trim().split("\\s+");
@@ -266,6 +268,23 @@ public final class PeerSession {
       dtls.start(nowNanos);
     }
     return answer.write();
+  }
+
+  /**
+   * The payload type to answer with: the first one in the offer's own order (the peer's
+   * preference, e.g. livekit-client's {@code videoCodec}) whose codec we forward, or -1.
+   */
+  private static int preferredPayloadType(MediaDescription m, List<String> supported) {
+    for (String format : m.formats()) {
+      if (!format.matches("\\d{1,3}") || Integer.parseInt(format) > 127) {
+        continue;
+      }
+      var codec = RtpCodec.of(m, Integer.parseInt(format));
+      if (codec.isPresent() && supported.stream().anyMatch(name -> name.equalsIgnoreCase(codec.get().name()))) {
+        return codec.get().payloadType();
+      }
+    }
+    return -1;
   }
 
   private static RemoteSection describe(MediaDescription m, String mid, RtpCodec codec) {
@@ -307,6 +326,14 @@ public final class PeerSession {
    */
   public void setSendPlanner(SendPlanner planner) {
     this.planner = planner;
+  }
+
+  /**
+   * The codec to answer a section with, by the section's msid track id (LiveKit: the codec the
+   * client asked for in add_track); null, or a codec the offer lacks, leaves the peer's order.
+   */
+  public void setCodecPreference(java.util.function.Function<String, String> byTrackId) {
+    this.codecPreference = byTrackId;
   }
 
   /** The peer's media sections from its offers, by mid (audio and video only). */
