@@ -10,6 +10,7 @@ import io.osprey.server.room.Participant;
 import io.osprey.transport.rtpsession.TwccRecorder;
 import io.osprey.transport.session.PeerSession;
 import io.osprey.transport.session.RemoteSection;
+import io.osprey.transport.session.RtpExtensions;
 import io.osprey.wire.WireFormatException;
 import io.osprey.wire.rtcp.RtcpPacket;
 import io.osprey.wire.rtcp.TransportCc;
@@ -35,11 +36,6 @@ final class Publishing {
   private static final Logger log = LoggerFactory.getLogger(Publishing.class);
   private static final long KEY_FRAME_THROTTLE_NANOS = 500_000_000L;
   private static final long TWCC_INTERVAL_NANOS = 50_000_000L;
-  private static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
-  private static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
-  private static final String AUDIO_LEVEL_EXTENSION = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
-  private static final String TRANSPORT_CC_EXTENSION =
-      "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
   private final RtcParticipant self;
   private final RtpPacket rtp = new RtpPacket();
@@ -235,11 +231,10 @@ final class Publishing {
     }
     PeerSession publisher = self.upstream();
     long ssrc = rtp.ssrc();
-    int twccId = publisher.remoteExtensionId(TRANSPORT_CC_EXTENSION);
-    long twccAt = twccId > 0 ? rtp.findExtension(twccId) : RtpPacket.NOT_FOUND;
-    if (twccAt != RtpPacket.NOT_FOUND && (twccAt & 0xffff) == 2) {
-      int at = (int) (twccAt >>> 16);
-      twcc.handlePacket(((packet[at] & 0xff) << 8) | (packet[at + 1] & 0xff), now);
+    int twccId = publisher.remoteExtensionId(RtpExtensions.TRANSPORT_CC);
+    int twccAt = Subscribing.transportCcValueAt(rtp, twccId);
+    if (twccAt >= 0) {
+      twcc.handlePacket(((packet[twccAt] & 0xff) << 8) | (packet[twccAt + 1] & 0xff), now);
       twccMediaSsrc = ssrc;
     }
     PublishedTrack track = bySsrc.get(ssrc);
@@ -266,7 +261,7 @@ final class Publishing {
       return;
     }
     if (track.audio && !track.info.getMuted()) {
-      int id = publisher.remoteExtensionId(AUDIO_LEVEL_EXTENSION);
+      int id = publisher.remoteExtensionId(RtpExtensions.AUDIO_LEVEL);
       long level = id > 0 ? rtp.findExtension(id) : RtpPacket.NOT_FOUND;
       if (level != RtpPacket.NOT_FOUND) {
         self.node().speakers().observe(self.room(), self.model(), packet[(int) (level >>> 16)] & 0x7f, now);
@@ -275,7 +270,8 @@ final class Publishing {
     boolean keyFrame = track.audio || track.videoCodec.isKeyFrame(packet, headerLength, rtp.payloadLength());
     for (DownTrack d : track.downTracks) {
       if (d.flowing()) {
-        d.subscriber.subscribing().forward(d, packet, headerLength, seq, rtp.timestamp(), layer, keyFrame, now);
+        d.subscriber.subscribing().forward(d, packet, headerLength, seq, rtp.timestamp(), layer, keyFrame,
+            twccAt, now);
       }
     }
   }
@@ -298,7 +294,7 @@ final class Publishing {
 
   /** Binds an unknown SSRC to a track by its mid and rid header extensions (simulcast). */
   private PublishedTrack bindByExtensions(PeerSession publisher, long ssrc) {
-    String mid = extensionText(publisher.remoteExtensionId(MID_EXTENSION));
+    String mid = extensionText(publisher.remoteExtensionId(RtpExtensions.MID));
     if (mid == null) {
       return null;
     }
@@ -306,7 +302,7 @@ final class Publishing {
     if (track == null) {
       return null;
     }
-    String rid = extensionText(publisher.remoteExtensionId(RID_EXTENSION));
+    String rid = extensionText(publisher.remoteExtensionId(RtpExtensions.RID));
     if (rid == null && track.simulcast()) {
       return null; // a layer is bound by its rid (RTX and probing streams carry repaired-rid instead)
     }
@@ -340,10 +336,8 @@ final class Publishing {
   }
 
   private void sendToPublisher(RtcpPacket packet) {
-    byte[] encoded = packet.encode();
-    byte[] buf = java.util.Arrays.copyOf(encoded, encoded.length + 64); // room for the SRTCP trailer
     PeerSession publisher = self.upstream();
-    if (publisher.sendRtcp(buf, 0, encoded.length)) {
+    if (publisher.sendRtcp(packet)) {
       self.node().flush(publisher);
     }
   }

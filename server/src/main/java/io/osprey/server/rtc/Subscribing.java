@@ -5,6 +5,7 @@ import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
 import io.osprey.server.room.Participant;
 import io.osprey.transport.session.PeerSession;
 import io.osprey.transport.session.RemoteSection;
+import io.osprey.transport.session.RtpExtensions;
 import io.osprey.transport.session.SendSection;
 import io.osprey.wire.WireFormatException;
 import io.osprey.wire.rtcp.RtcpPacket;
@@ -32,8 +33,6 @@ final class Subscribing {
   private static final Logger log = LoggerFactory.getLogger(Subscribing.class);
   private static final long RETRANSMIT_INTERVAL_NANOS = 50_000_000L;
   private static final long ALLOCATION_INTERVAL_NANOS = 500_000_000L;
-  private static final String TRANSPORT_CC_EXTENSION =
-      "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
   private final RtcParticipant self;
   private final SecureRandom random = new SecureRandom();
@@ -319,8 +318,13 @@ final class Subscribing {
             .setNumVideos(Math.max(0, video))).build());
   }
 
-  /** Sends one packet of a track this participant subscribes to (on the media loop). */
-  void forward(DownTrack d, byte[] packet, int headerLength, int seq, long ts, int layer, boolean keyFrame, long now) {
+  /**
+   * Sends one packet of a track this participant subscribes to (on the media loop).
+   *
+   * @param twccAt where the publisher's transport-wide sequence number lies in {@code packet}, or -1
+   */
+  void forward(DownTrack d, byte[] packet, int headerLength, int seq, long ts, int layer, boolean keyFrame,
+               int twccAt, long now) {
     PeerSession downstream = self.downstream();
     if (downstream == null) {
       return;
@@ -336,7 +340,7 @@ final class Subscribing {
       d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
     }
     if (n > 0 && n + 64 <= scratch.length) {
-      stampTransportSequence(d, downstream, n, now);
+      stampTransportSequence(downstream, n, twccAt, now); // the forwarded copy keeps the packet's layout
       if (downstream.sendRtp(scratch, 0, n)) {
         self.node().flush(downstream);
       }
@@ -344,41 +348,45 @@ final class Subscribing {
   }
 
   /**
-   * Gives the packet in {@link #scratch} our transport-wide sequence number, so the subscriber's
-   * feedback measures our path: the publisher's transport-cc element is rewritten in place (its id
-   * too, if the subscriber's differs and is free in this packet). A packet without one goes unmeasured.
+   * Where the 2-byte transport-wide sequence number (extension {@code id}) lies in the packet
+   * {@code view} is over, or -1 when it carries none.
    */
-  private void stampTransportSequence(DownTrack d, PeerSession downstream, int n, long now) {
+  static int transportCcValueAt(RtpPacket view, int id) {
+    long at = id > 0 ? view.findExtension(id) : RtpPacket.NOT_FOUND;
+    return at == RtpPacket.NOT_FOUND || (at & 0xffff) != 2 ? -1 : (int) (at >>> 16);
+  }
+
+  /**
+   * Gives the packet in {@link #scratch} our transport-wide sequence number, so the subscriber's
+   * feedback measures our path: the publisher's transport-cc element (its value at {@code valueAt})
+   * is rewritten in place, its id too if the subscriber's differs and is free in this packet. A
+   * packet without one goes unmeasured.
+   */
+  private void stampTransportSequence(PeerSession downstream, int n, int valueAt, long now) {
     int ours = downstream.sendTransportCcId();
-    PeerSession publisher = d.track.owner.upstream();
-    int theirs = publisher == null ? -1 : publisher.remoteExtensionId(TRANSPORT_CC_EXTENSION);
-    if (ours <= 0 || theirs <= 0) {
+    if (ours <= 0 || valueAt < 0) {
       return;
     }
-    try {
-      rtp.wrap(scratch, 0, n);
-    } catch (WireFormatException e) {
-      return;
-    }
-    long at = rtp.findExtension(theirs);
-    if (at == RtpPacket.NOT_FOUND || (at & 0xffff) != 2) {
-      return;
-    }
-    int value = (int) (at >>> 16);
-    if (ours != theirs) {
-      boolean oneByte = (scratch[12 + 4 * (scratch[0] & 0x0f)] & 0xff) == 0xbe;
+    boolean oneByte = (scratch[12 + 4 * (scratch[0] & 0x0f)] & 0xff) == 0xbe;
+    int theirs = oneByte ? (scratch[valueAt - 1] & 0xff) >> 4 : scratch[valueAt - 2] & 0xff;
+    if (ours != theirs) { // rare: the two peers numbered the extension differently
+      try {
+        rtp.wrap(scratch, 0, n);
+      } catch (WireFormatException e) {
+        return;
+      }
       if (rtp.findExtension(ours) != RtpPacket.NOT_FOUND || (oneByte && ours > 14)) {
         return;
       }
       if (oneByte) {
-        scratch[value - 1] = (byte) ((ours << 4) | (scratch[value - 1] & 0x0f));
+        scratch[valueAt - 1] = (byte) ((ours << 4) | (scratch[valueAt - 1] & 0x0f));
       } else {
-        scratch[value - 2] = (byte) ours;
+        scratch[valueAt - 2] = (byte) ours;
       }
     }
     int seq = sent.handleSent(now, n);
-    scratch[value] = (byte) (seq >>> 8);
-    scratch[value + 1] = (byte) seq;
+    scratch[valueAt] = (byte) (seq >>> 8);
+    scratch[valueAt + 1] = (byte) seq;
   }
 
   /** The subscriber's feedback on what we send: key frame requests and NACKs. */
@@ -500,8 +508,11 @@ final class Subscribing {
       } catch (WireFormatException e) {
         continue;
       }
+      PeerSession publisher = d.track.owner.upstream();
+      int twccAt = publisher == null ? -1
+          : transportCcValueAt(rtp, publisher.remoteExtensionId(RtpExtensions.TRANSPORT_CC));
       d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
-      stampTransportSequence(d, downstream, n, now);
+      stampTransportSequence(downstream, n, twccAt, now);
       if (downstream.sendRtp(scratch, 0, n)) {
         self.node().countRetransmission();
       }
@@ -527,10 +538,8 @@ final class Subscribing {
       if (rtpTs < 0) {
         continue;
       }
-      byte[] sr = new RtcpPacket.SenderReport(d.section.ssrc(), d.track.srNtp[layer], rtpTs,
-          d.forwarder.forwardedPackets() & 0xffffffffL, d.forwarder.forwardedBytes() & 0xffffffffL, List.of()).encode();
-      byte[] buf = java.util.Arrays.copyOf(sr, sr.length + 64);
-      downstream.sendRtcp(buf, 0, sr.length);
+      downstream.sendRtcp(new RtcpPacket.SenderReport(d.section.ssrc(), d.track.srNtp[layer], rtpTs,
+          d.forwarder.forwardedPackets() & 0xffffffffL, d.forwarder.forwardedBytes() & 0xffffffffL, List.of()));
     }
     self.node().flush(downstream);
   }

@@ -18,17 +18,12 @@ import java.util.Map;
 final class AnswerBuilder {
   static final List<String> VIDEO_CODECS = List.of("VP8", "H264", "VP9", "AV1");
   static final List<String> AUDIO_CODECS = List.of("opus");
-  static final String MID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:mid";
-  static final String RID_EXTENSION = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
-  static final String AUDIO_LEVEL_EXTENSION = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
-  static final String TRANSPORT_CC_EXTENSION =
-      "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   /**
    * Header extensions we accept from a sender: binding RTP to a section and layer, audio levels,
    * and transport-wide sequence numbers (the sender's bandwidth estimate runs on our feedback).
    */
-  static final List<String> EXTENSIONS = List.of(MID_EXTENSION, RID_EXTENSION, AUDIO_LEVEL_EXTENSION,
-      TRANSPORT_CC_EXTENSION);
+  static final List<String> EXTENSIONS = List.of(RtpExtensions.MID, RtpExtensions.RID,
+      RtpExtensions.AUDIO_LEVEL, RtpExtensions.TRANSPORT_CC);
 
   private AnswerBuilder() {}
 

@@ -90,7 +90,7 @@ final class OfferBuilder {
       }
       l.add(SdpLine.attribute("rtcp-mux", null));
       l.add(SdpLine.attribute("rtpmap", c.rtpmap()));
-      l.add(SdpLine.attribute("extmap", TRANSPORT_CC_ID + " " + AnswerBuilder.TRANSPORT_CC_EXTENSION));
+      l.add(SdpLine.attribute("extmap", TRANSPORT_CC_ID + " " + RtpExtensions.TRANSPORT_CC));
       for (String fb : c.feedback()) {
         if (!fb.equals("goog-remb")) { // the downstream estimate runs on transport-cc feedback
           l.add(SdpLine.attribute("rtcp-fb", c.payloadType() + " " + fb));

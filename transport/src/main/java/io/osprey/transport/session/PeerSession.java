@@ -275,13 +275,9 @@ public final class PeerSession {
    * preference, e.g. livekit-client's {@code videoCodec}) whose codec we forward, or -1.
    */
   private static int preferredPayloadType(MediaDescription m, List<String> supported) {
-    for (String format : m.formats()) {
-      if (!format.matches("\\d{1,3}") || Integer.parseInt(format) > 127) {
-        continue;
-      }
-      var codec = RtpCodec.of(m, Integer.parseInt(format));
-      if (codec.isPresent() && supported.stream().anyMatch(name -> name.equalsIgnoreCase(codec.get().name()))) {
-        return codec.get().payloadType();
+    for (RtpCodec codec : RtpCodec.offered(m)) {
+      if (supported.stream().anyMatch(name -> name.equalsIgnoreCase(codec.name()))) {
+        return codec.payloadType();
       }
     }
     return -1;
@@ -310,14 +306,8 @@ public final class PeerSession {
         rids.add(r[0]);
       }
     }
-    List<RtpCodec> codecs = new java.util.ArrayList<>();
-    for (String format : m.formats()) {
-      if (format.matches("\\d{1,3}") && Integer.parseInt(format) <= 127) {
-        RtpCodec.of(m, Integer.parseInt(format)).ifPresent(codecs::add);
-      }
-    }
     return new RemoteSection(mid, m.media(), m.direction(), codec, msid.length > 0 ? msid[0] : "",
-        msid.length > 1 ? msid[1] : "", List.copyOf(ssrcs), rids, codecs);
+        msid.length > 1 ? msid[1] : "", List.copyOf(ssrcs), rids, RtpCodec.offered(m));
   }
 
   /**
@@ -349,7 +339,7 @@ public final class PeerSession {
     if (offerVersion > 1) {
       return OfferBuilder.TRANSPORT_CC_ID;
     }
-    return remoteExtensionId(AnswerBuilder.TRANSPORT_CC_EXTENSION);
+    return remoteExtensionId(RtpExtensions.TRANSPORT_CC);
   }
 
   /** The id the peer's offer gave header extension {@code uri}, or -1. */
@@ -502,6 +492,12 @@ public final class PeerSession {
     } catch (SrtpException e) {
       return false;
     }
+  }
+
+  /** Encodes and sends one RTCP packet (the buffer gets room for the SRTCP trailer). */
+  public boolean sendRtcp(io.osprey.wire.rtcp.RtcpPacket packet) {
+    byte[] encoded = packet.encode();
+    return sendRtcp(Arrays.copyOf(encoded, encoded.length + 64), 0, encoded.length);
   }
 
   /** Sends text on a data channel (ordered as the channel is). */

@@ -57,6 +57,17 @@ public record RtpCodec(int payloadType, String name, int clockRate, int channels
     return Optional.empty();
   }
 
+  /** Every well-formed codec of section {@code m}, in the m-line's order (the peer's preference). */
+  public static List<RtpCodec> offered(MediaDescription m) {
+    List<RtpCodec> codecs = new ArrayList<>();
+    for (String format : m.formats()) {
+      if (format.matches("\\d{1,3}") && Integer.parseInt(format) <= 127) {
+        of(m, Integer.parseInt(format)).ifPresent(codecs::add);
+      }
+    }
+    return codecs;
+  }
+
   /** The MIME type LiveKit reports in TrackInfo, e.g. {@code video/VP8} or {@code audio/opus}. */
   public String mimeType(String kind) {
     return kind + "/" + name;
