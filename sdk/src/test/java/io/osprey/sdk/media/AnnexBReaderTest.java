@@ -1,5 +1,6 @@
 package io.osprey.sdk.media;
 
+import io.osprey.testkit.MediaFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.osprey.sdk.media.h264.AnnexBReader;

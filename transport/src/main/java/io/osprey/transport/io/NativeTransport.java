@@ -29,6 +29,12 @@ public record NativeTransport(boolean epoll) {
     return new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
+  /** A group whose threads come from {@code threads} (e.g. daemon threads for a client library). */
+  public EventLoopGroup newGroup(int threads, java.util.concurrent.ThreadFactory factory) {
+    return new MultiThreadIoEventLoopGroup(threads, factory,
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
   public Class<? extends DatagramChannel> datagramChannel() {
     return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
   }

@@ -39,6 +39,9 @@ public final class SctpAssociation {
    *                          §6.3.1 says 1 s; WebRTC stacks go lower, and so does the default here)
    * @param heartbeatInterval how long an idle association waits before a HEARTBEAT (§8.3)
    */
+  /** The largest DTLS record expansion of the cipher suites we negotiate (AES-128-GCM: 13 + 8 + 16). */
+  static final int DTLS_OVERHEAD = 40;
+
   public record Config(int port, int advertisedWindow, int maxMessageSize, int mtu, Duration initialRto,
                        Duration maxRto, int maxRetransmissions, Duration minRto, Duration heartbeatInterval) {
     /** With the default RTO floor (200 ms) and heartbeat interval (30 s). */
@@ -165,7 +168,7 @@ public final class SctpAssociation {
     Policy policy = maxRetransmits < 0 && lifetimeMillis < 0 ? Policy.RELIABLE
         : new Policy(nextMessage++, maxRetransmits, lifetimeMillis < 0 ? Long.MAX_VALUE
             : nowNanos + lifetimeMillis * 1_000_000L);
-    int maxPayload = config.mtu() - 12 - 16 - 28; // SCTP header, DATA header, DTLS record overhead
+    int maxPayload = maxPacket() - 16; // less the DATA chunk header
     int ssn = ordered ? nextSsn.merge(streamId, 1, Integer::sum) - 1 : 0;
     int pos = 0;
     do {
@@ -199,6 +202,7 @@ public final class SctpAssociation {
         case SctpChunk.COOKIE_ACK -> {
           if (state == State.COOKIE_ECHOED) {
             establish();
+            flushQueued(nowNanos); // what was sent while the handshake ran (e.g. DCEP opens)
           }
         }
         case SctpChunk.DATA -> {
@@ -284,8 +288,9 @@ public final class SctpAssociation {
     rtoNanos = Math.min(rtoNanos * 2, config.maxRto().toNanos());
     List<SctpChunk> again = new ArrayList<>();
     int bytes = 0;
-    for (Outstanding o : outstanding.values()) {
-      if (bytes > 0 && bytes + o.data.payload().length > config.mtu()) {
+    for (Outstanding o : outstanding.values()) { // §6.3.3 E3: what fits in one packet
+      int chunkBytes = (o.data.payload().length + 16 + 3) & ~3;
+      if (bytes > 0 && bytes + chunkBytes > maxPacket()) {
         break;
       }
       if (o.abandoned) {
@@ -294,7 +299,7 @@ public final class SctpAssociation {
       o.transmissions++;
       o.sentAt = nowNanos;
       again.add(o.data.chunk());
-      bytes += o.data.payload().length;
+      bytes += chunkBytes;
     }
     transmit(peerTag, again);
   }
@@ -505,7 +510,19 @@ public final class SctpAssociation {
       if (!fast.isEmpty()) {
         ssthresh = Math.max(cwnd / 2, 4 * config.mtu());
         cwnd = ssthresh;
-        transmit(peerTag, fast);
+        List<SctpChunk> packet = new ArrayList<>();
+        int bytes = 0;
+        for (SctpChunk c : fast) { // in as many packets as they need
+          int chunkBytes = (c.value().length + 4 + 3) & ~3;
+          if (bytes > 0 && bytes + chunkBytes > maxPacket()) {
+            transmit(peerTag, packet);
+            packet = new ArrayList<>();
+            bytes = 0;
+          }
+          packet.add(c);
+          bytes += chunkBytes;
+        }
+        transmit(peerTag, packet);
       }
     }
     flushQueued(nowNanos);
@@ -583,6 +600,15 @@ public final class SctpAssociation {
     return false;
   }
 
+  /**
+   * The chunk bytes one packet may carry: the MTU less the SCTP common header and the DTLS record
+   * around it (13-byte header, and AES-GCM's 8-byte explicit nonce and 16-byte tag), so the DTLS
+   * record never outgrows the datagram Bouncy Castle accepts.
+   */
+  private int maxPacket() {
+    return config.mtu() - 12 - DTLS_OVERHEAD;
+  }
+
   private void flushQueued(long nowNanos) {
     if (state != State.ESTABLISHED) {
       return;
@@ -603,13 +629,14 @@ public final class SctpAssociation {
       outstanding.put(myNextTsn, new Outstanding(numbered, q.policy(), nowNanos));
       myNextTsn = (myNextTsn + 1) & 0xffffffffL;
       inFlightBytes += size;
-      if (batchBytes + size + 16 > config.mtu() - 12 - 28 && !batch.isEmpty()) {
+      int chunkBytes = (size + 16 + 3) & ~3; // with its padding (§3.2)
+      if (batchBytes + chunkBytes > maxPacket() && !batch.isEmpty()) {
         transmit(peerTag, batch);
         batch = new ArrayList<>();
         batchBytes = 0;
       }
       batch.add(numbered.chunk());
-      batchBytes += size + 16;
+      batchBytes += chunkBytes;
     }
     if (!batch.isEmpty()) {
       transmit(peerTag, batch);

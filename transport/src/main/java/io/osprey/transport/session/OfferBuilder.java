@@ -113,6 +113,58 @@ final class OfferBuilder {
     return new SessionDescription(session, media);
   }
 
+  /**
+   * A client's offer (full ICE, DTLS actpass): every section in {@code sections}, in order, all
+   * bundled, host candidates in each.
+   */
+  static SessionDescription client(String ufrag, String pwd, String fingerprint, List<InetSocketAddress> candidates,
+                                   long version, List<OfferSection> sections) {
+    List<SdpLine> session = new ArrayList<>(List.of(new SdpLine('v', "0"),
+        new SdpLine('o', "osprey " + Math.abs(ufrag.hashCode()) + " " + version + " IN IP4 127.0.0.1"),
+        new SdpLine('s', "-"), new SdpLine('t', "0 0")));
+    List<String> bundle = new ArrayList<>();
+    List<MediaDescription> media = new ArrayList<>();
+    for (OfferSection s : sections) {
+      bundle.add(s.mid());
+      List<SdpLine> l = common(ufrag, pwd, fingerprint, s.mid());
+      if (s.isData()) {
+        l.add(SdpLine.attribute("sctp-port", "5000"));
+        l.add(SdpLine.attribute("max-message-size", "262144"));
+        candidates(l, candidates);
+        media.add(new MediaDescription("application", 9, "UDP/DTLS/SCTP", List.of("webrtc-datachannel"), l));
+        continue;
+      }
+      l.add(SdpLine.attribute("extmap", "1 " + RtpExtensions.MID));
+      l.add(SdpLine.attribute(s.direction(), null));
+      if (s.sending()) {
+        l.add(SdpLine.attribute("msid", s.streamId() + " " + s.trackId()));
+      }
+      l.add(SdpLine.attribute("rtcp-mux", null));
+      List<String> formats = new ArrayList<>();
+      for (RtpCodec c : s.codecs()) {
+        formats.add(Integer.toString(c.payloadType()));
+        l.add(SdpLine.attribute("rtpmap", c.rtpmap()));
+        for (String fb : c.feedback()) {
+          if (!fb.equals("transport-cc") && !fb.equals("goog-remb")) { // no congestion feedback runs here
+            l.add(SdpLine.attribute("rtcp-fb", c.payloadType() + " " + fb));
+          }
+        }
+        if (!c.fmtp().isEmpty()) {
+          l.add(SdpLine.attribute("fmtp", c.payloadType() + " " + c.fmtp()));
+        }
+      }
+      if (s.sending()) {
+        l.add(SdpLine.attribute("ssrc", s.ssrc() + " cname:" + s.streamId()));
+        l.add(SdpLine.attribute("ssrc", s.ssrc() + " msid:" + s.streamId() + " " + s.trackId()));
+      }
+      candidates(l, candidates);
+      media.add(new MediaDescription(s.kind(), 9, "UDP/TLS/RTP/SAVPF", formats, l));
+    }
+    session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
+    session.add(SdpLine.attribute("msid-semantic", " WMS *"));
+    return new SessionDescription(session, media);
+  }
+
   private static List<SdpLine> common(String ufrag, String pwd, String fingerprint, String mid) {
     return new ArrayList<>(List.of(new SdpLine('c', "IN IP4 0.0.0.0"), SdpLine.attribute("ice-ufrag", ufrag),
         SdpLine.attribute("ice-pwd", pwd), SdpLine.attribute("fingerprint", "sha-256 " + fingerprint),

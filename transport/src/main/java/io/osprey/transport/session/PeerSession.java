@@ -121,41 +121,111 @@ public final class PeerSession {
     handleAnswer(answerSdp, lastInputNanos);
   }
 
-  /** The peer's answer to our offer (either role). */
+  /**
+   * The peer's answer to our offer (either role). A client's first answer fixes the peer's ICE
+   * credentials, candidates and fingerprint (bundled: the first accepted section's serve all); every
+   * answer updates {@link #remoteSections()}: the codec chosen for each section, and the SSRCs and
+   * msid of what the peer sends on it.
+   */
   public void handleAnswer(String answerSdp, long nowNanos) throws SdpFormatException {
     SessionDescription answer = SessionDescription.parse(answerSdp);
     if (!config.client()) {
       handleServerAnswer(answer, nowNanos);
       return;
     }
+    boolean any = false;
     for (MediaDescription m : answer.media()) {
+      String mid = m.mid().orElse("");
       if (m.port() == 0) {
+        remoteSections.remove(mid);
         continue;
       }
-      String ufrag = answer.attribute(m, "ice-ufrag").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-ufrag"));
-      String pwd = answer.attribute(m, "ice-pwd").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-pwd"));
-      String[] fp = answer.attribute(m, "fingerprint").orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint"))
-          .trim().split(" ", 2);
-      try {
-        controller.setRemoteCredentials(new IceCredentials(ufrag, pwd));
-      } catch (IllegalArgumentException e) {
-        throw new SdpFormatException(0, "answer ICE credentials too short");
+      any = true;
+      if (dtls == null) {
+        startClientTransport(answer, m);
       }
-      for (String c : m.attributes("candidate")) {
-        String[] parts = c.split(" ");
-        if (parts.length >= 8 && parts[2].equalsIgnoreCase("udp")) {
-          try {
-            controller.addRemoteCandidate(new InetSocketAddress(parts[4], Integer.parseInt(parts[5])), Long.parseLong(parts[3]));
-          } catch (NumberFormatException e) {
-            throw new SdpFormatException(0, "bad candidate: " + c);
-          }
+      if (!m.media().equals("application") && !m.formats().isEmpty() && m.formats().get(0).matches("\\d{1,3}")) {
+        RtpCodec.of(m, Integer.parseInt(m.formats().get(0))).ifPresent(c -> remoteSections.put(mid, describe(m, mid, c)));
+      }
+      readExtensions(m);
+    }
+    if (!any) {
+      throw new SdpFormatException(0, "answer accepts no section");
+    }
+  }
+
+  /** Client role: ICE checks start towards the answer's candidates; DTLS (as client) follows a selected pair. */
+  private void startClientTransport(SessionDescription answer, MediaDescription m) throws SdpFormatException {
+    String ufrag = answer.attribute(m, "ice-ufrag").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-ufrag"));
+    String pwd = answer.attribute(m, "ice-pwd").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-pwd"));
+    String[] fp = answer.attribute(m, "fingerprint").orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint"))
+        .trim().split(" ", 2);
+    try {
+      controller.setRemoteCredentials(new IceCredentials(ufrag, pwd));
+    } catch (IllegalArgumentException e) {
+      throw new SdpFormatException(0, "answer ICE credentials too short");
+    }
+    for (String c : m.attributes("candidate")) {
+      addRemoteCandidate(c);
+    }
+    dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
+        DtlsEndpoint.Config.defaults());
+  }
+
+  /**
+   * Client role: one of the peer's candidates ({@code a=candidate} value, or a trickled one without
+   * the {@code candidate:} prefix). Only UDP candidates are used; others are ignored.
+   */
+  public void addRemoteCandidate(String candidate) throws SdpFormatException {
+    if (controller == null) {
+      return; // ICE-lite learns the peer's address from its checks
+    }
+    String[] parts = (candidate.startsWith("candidate:") ? candidate.substring(10) : candidate).trim().split(" ");
+    if (parts.length >= 8 && parts[2].equalsIgnoreCase("udp")) {
+      try {
+        controller.addRemoteCandidate(new InetSocketAddress(parts[4], Integer.parseInt(parts[5])), Long.parseLong(parts[3]));
+      } catch (IllegalArgumentException e) { // NumberFormatException too
+        throw new SdpFormatException(0, "bad candidate: " + candidate);
+      }
+    }
+  }
+
+  private void readExtensions(MediaDescription m) throws SdpFormatException {
+    for (String extmap : m.attributes("extmap")) {
+      String[] parts = extmap == null ? new String[0] : extmap.trim().split("\\s+");
+      if (parts.length >= 2) {
+        try {
+          remoteExtensions.put(parts[1], Integer.parseInt(parts[0].split("/")[0]));
+        } catch (NumberFormatException e) {
+          throw new SdpFormatException(0, "bad extmap: " + extmap);
         }
       }
-      dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
-          DtlsEndpoint.Config.defaults());
-      return; // bundled: the first section's transport serves all
     }
-    throw new SdpFormatException(0, "answer accepts no section");
+  }
+
+  /**
+   * Client role: an offer of {@code sections} in order. The first offer fixes our ICE credentials
+   * and certificate; later ones renegotiate on the same transport (apply each answer with
+   * {@link #handleAnswer}).
+   */
+  public String createClientOffer(List<OfferSection> sections) {
+    if (!config.client()) {
+      throw new IllegalStateException("server sessions offer with createServerOffer");
+    }
+    for (OfferSection s : sections) {
+      if (s.isData()) {
+        accepted.put(s.mid(), new AnswerBuilder.Accepted(s.mid(), "application", -1, 0));
+        if (sctp == null) {
+          sctp = new SctpAssociation(SctpAssociation.Config.defaults(),
+              new java.util.SplittableRandom(new SecureRandom().nextLong()));
+          channels = new DataChannels(sctp, true);
+        }
+      } else {
+        accepted.put(s.mid(), new AnswerBuilder.Accepted(s.mid(), s.kind(), s.codecs().get(0).payloadType(), s.ssrc()));
+      }
+    }
+    return OfferBuilder.client(ice.localCredentials().ufrag(), ice.localCredentials().password(),
+        config.certificate().fingerprint(), config.hostCandidates(), ++offerVersion, sections).write();
   }
 
   /** Server role: the peer's answer to {@link #createServerOffer}; DTLS starts (as server) on the first. */
@@ -246,16 +316,7 @@ public final class PeerSession {
           accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, ssrc));
         }
       }
-      for (String extmap : m.attributes("extmap")) {
-        String[] parts = extmap == null ? new String[0] : extmap.trim().split("\\s+");
-        if (parts.length >= 2) {
-          try {
-            remoteExtensions.put(parts[1], Integer.parseInt(parts[0].split("/")[0]));
-          } catch (NumberFormatException e) {
-            throw new SdpFormatException(0, "bad extmap: " + extmap);
-          }
-        }
-      }
+      readExtensions(m);
     }
     if (fingerprint == null) {
       throw new SdpFormatException(0, "offer has no a=fingerprint");
@@ -336,7 +397,7 @@ public final class PeerSession {
    * offers, the peer's when we answered its offer; -1 if not negotiated.
    */
   public int sendTransportCcId() {
-    if (offerVersion > 1) {
+    if (offerVersion > 1 && !config.client()) {
       return OfferBuilder.TRANSPORT_CC_ID;
     }
     return remoteExtensionId(RtpExtensions.TRANSPORT_CC);

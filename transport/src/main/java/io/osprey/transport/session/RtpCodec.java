@@ -57,6 +57,34 @@ public record RtpCodec(int payloadType, String name, int clockRate, int channels
     return Optional.empty();
   }
 
+  /** Opus as browsers offer it (RFC 7587: always 48 kHz, two channels in the rtpmap). */
+  public static final RtpCodec OPUS = new RtpCodec(111, "opus", 48000, 2, "minptime=10;useinbandfec=1",
+      List.of("transport-cc"));
+  public static final RtpCodec VP8 = new RtpCodec(96, "VP8", 90000, 0, "", videoFeedback());
+  public static final RtpCodec VP9 = new RtpCodec(98, "VP9", 90000, 0, "profile-id=0", videoFeedback());
+  /** H.264 constrained baseline 3.1, packetization mode 1 (RFC 6184), the profile every browser decodes. */
+  public static final RtpCodec H264 = new RtpCodec(102, "H264", 90000, 0,
+      "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", videoFeedback());
+  public static final RtpCodec AV1 = new RtpCodec(45, "AV1", 90000, 0, "", videoFeedback());
+  /** What a client receives video in, preferred first. */
+  public static final List<RtpCodec> VIDEO = List.of(VP8, H264, VP9, AV1);
+  /** What a client receives audio in. */
+  public static final List<RtpCodec> AUDIO = List.of(OPUS);
+
+  private static List<String> videoFeedback() {
+    return List.of("nack", "nack pli", "ccm fir");
+  }
+
+  /** The default codec (payload type as {@link #VIDEO} and {@link #AUDIO} give it) for a MIME type, if we know it. */
+  public static Optional<RtpCodec> forMimeType(String mimeType) {
+    for (RtpCodec c : List.of(OPUS, VP8, VP9, H264, AV1)) {
+      if (mimeType.equalsIgnoreCase((c == OPUS ? "audio/" : "video/") + c.name())) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Every well-formed codec of section {@code m}, in the m-line's order (the peer's preference). */
   public static List<RtpCodec> offered(MediaDescription m) {
     List<RtpCodec> codecs = new ArrayList<>();

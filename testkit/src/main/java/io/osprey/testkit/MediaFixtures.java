@@ -1,4 +1,4 @@
-package io.osprey.sdk.media;
+package io.osprey.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
