@@ -10,13 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes an IVF file: the header first with a frame count of 0, rewritten with the real count on
- * {@link #close()}, so an interrupted recording is still readable up to its last whole frame.
+ * Writes an IVF file: the header first with a length of 0, rewritten on {@link #close()}, so an
+ * interrupted recording is still readable up to its last whole frame. The header's length field
+ * is the frame count for files timed in frames (timebase 1/fps), and ffmpeg reads it as the
+ * stream's duration in timebase units; so it is written as the end of the last frame (its
+ * timestamp plus the interval before it), which is both: the count when timestamps are frame
+ * numbers, and the duration when they are clock ticks (a 1/90000 recording of RTP).
  */
 public final class IvfWriter implements Closeable {
   private final FileChannel channel;
   private final IvfHeader header;
   private long frames;
+  private long lastPts = -1;
+  private long lastInterval = 1;
 
   private IvfWriter(FileChannel channel, IvfHeader header) {
     this.channel = channel;
@@ -42,6 +48,10 @@ public final class IvfWriter implements Closeable {
       channel.write(b);
     }
     frames++;
+    if (lastPts >= 0 && pts > lastPts) {
+      lastInterval = pts - lastPts;
+    }
+    lastPts = pts;
   }
 
   public long framesWritten() {
@@ -51,20 +61,20 @@ public final class IvfWriter implements Closeable {
   @Override
   public void close() throws IOException {
     try {
-      writeHeader(frames);
+      writeHeader(frames == 0 ? 0 : Math.max(frames, lastPts + lastInterval));
     } finally {
       channel.close();
     }
   }
 
-  private void writeHeader(long frameCount) throws IOException {
+  private void writeHeader(long length) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(IvfHeader.SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 'D').put((byte) 'K').put((byte) 'I').put((byte) 'F');
     b.putShort((short) 0).putShort((short) IvfHeader.SIZE);
     b.put(header.fourCc().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     b.putShort((short) header.width()).putShort((short) header.height());
     b.putInt((int) header.timebase().denominator()).putInt((int) header.timebase().numerator());
-    b.putInt((int) frameCount).putInt(0).flip();
+    b.putInt((int) length).putInt(0).flip();
     channel.write(b, 0);
   }
 }
