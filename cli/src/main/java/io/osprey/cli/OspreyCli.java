@@ -8,25 +8,26 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code osprey} command, shaped like LiveKit's {@code lk}: {@code token create},
- * {@code room list|create|delete}, {@code participant list|remove}.
+ * {@code room list|create|delete}, {@code participant list|remove}, and {@code join} (publish files,
+ * record the others).
  */
 @Command(name = "osprey", mixinStandardHelpOptions = true, version = "osprey 0.1.0",
     description = "Tokens, rooms and participants of a LiveKit-compatible server.",
-    subcommands = {TokenCommand.class, RoomCommand.class, ParticipantCommand.class})
+    subcommands = {TokenCommand.class, RoomCommand.class, ParticipantCommand.class, JoinCommand.class})
 public final class OspreyCli implements Runnable {
   /** Reads environment variables; tests replace it. */
   static Function<String, String> environment = System::getenv;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (token, room, participant)");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (token, room, participant, join)");
   }
 
   /** Runs the CLI with its output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new OspreyCli()).setOut(out).setErr(err)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          if (e instanceof CliException || e instanceof TwirpError) {
+          if (e instanceof CliException || e instanceof TwirpError || e instanceof io.osprey.sdk.room.RoomException) {
             cmd.getErr().println("osprey: " + describe(e));
             return 1;
           }

@@ -81,4 +81,45 @@ class OspreyCliTest {
     assertThat(run("token", "create", "--join", "--room", "r").err()).contains("--identity is required");
     assertThat(run("token", "create", "--list", "--valid-for", "soon").err()).contains("invalid duration 'soon'");
   }
+
+  /** One {@code osprey join} publishes two files while another records them into a directory. */
+  @Test
+  void joinPublishesFilesThatAnotherJoinRecords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path ivf = io.osprey.testkit.MediaFixtures.vp8Ivf();
+    java.nio.file.Path ogg = io.osprey.testkit.MediaFixtures.opusOgg();
+    java.util.concurrent.CompletableFuture<Result> recorder = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        run("join", "--url", url, "--room", "cli-media", "--identity", "recorder", "--record", dir.toString(),
+            "--duration", "9s"));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        run("participant", "list", "--room", "cli-media", "--url", url).out().contains("recorder"));
+    Result publisher = run("join", "--url", url, "--room", "cli-media", "--identity", "files",
+        "--publish", ivf.toString(), "--publish", ogg.toString());
+    assertThat(publisher.code()).as(publisher.err()).isZero();
+    assertThat(publisher.out()).contains("publishing video/VP8").contains("publishing audio/opus")
+        .contains("sent video/VP8: 150 samples");
+    Result recorded = recorder.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(recorded.code()).as(recorded.err()).isZero();
+    assertThat(recorded.out()).contains("files joined").contains("subscribed to files's video/VP8")
+        .contains("recording to");
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("files-TR_") && n.endsWith(".ivf"))
+          .anyMatch(n -> n.startsWith("files-TR_") && n.endsWith(".ogg"));
+    }
+  }
+
+  @Test
+  void joinSaysWhyItCannotJoin() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort(); // nothing listens there once closed
+    }
+    Result refused = run("join", "--url", "http://127.0.0.1:" + closed, "--room", "r", "--identity", "x");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("cannot join r").contains("connection refused");
+    Result badSecret = run("join", "--url", url, "--api-secret", "wrong", "--room", "r", "--identity", "x");
+    assertThat(badSecret.code()).isEqualTo(1);
+    assertThat(badSecret.err()).contains("refused the token (401)");
+  }
 }
