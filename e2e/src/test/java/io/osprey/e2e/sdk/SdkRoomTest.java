@@ -164,4 +164,60 @@ class SdkRoomTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> lossy.get() >= 90);
     }
   }
+
+  /**
+   * A publisher that loses its connection in each of the ways livekit's SDKs rehearse (its own
+   * signal drop, a node failure, a server leave, a full-reconnect request) rejoins, republishes, and
+   * its subscriber receives frames again each time.
+   */
+  @Test
+  void aPublisherRejoinsAfterEachKindOfFailureAndKeepsPublishing() throws Exception {
+    java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
+    List<String> bobEvents = new CopyOnWriteArrayList<>();
+    RoomListener counting = new RoomListener() {
+      @Override
+      public void onTrackSubscribed(RemoteTrack track, RemoteTrackPublication pub, RemoteParticipant p) {
+        bobEvents.add("subscribed " + track.sid());
+        track.addSink(new io.osprey.sdk.room.TrackSink() {
+          @Override
+          public void onFrame(byte[] frame, long rtpTimestamp, boolean keyFrame) {
+            frames.incrementAndGet();
+          }
+        });
+      }
+    };
+    AtomicInteger reconnecting = new AtomicInteger();
+    AtomicInteger reconnected = new AtomicInteger();
+    RoomListener aliceEvents = new RoomListener() {
+      @Override
+      public void onReconnecting() {
+        reconnecting.incrementAndGet();
+      }
+
+      @Override
+      public void onReconnected() {
+        reconnected.incrementAndGet();
+      }
+    };
+    try (Room bob = Room.connect(url, "devkey", "secret", "rejoin", "bob", RoomOptions.defaults(), counting);
+         Room alice = Room.connect(url, "devkey", "secret", "rejoin", "alice", RoomOptions.defaults(), aliceEvents)) {
+      LocalTrack video = LocalTrack.fromFile(MediaFixtures.vp8Ivf(), LocalTrack.Options.defaults().withLoop(true));
+      alice.localParticipant().publishTrack(video).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> frames.get() > 30);
+      int round = 0;
+      for (Room.Simulation failure : Room.Simulation.values()) {
+        round++;
+        int expected = round;
+        alice.simulate(failure);
+        await().atMost(Duration.ofSeconds(15)).alias(failure + ": rejoined").until(() -> reconnected.get() == expected);
+        assertThat(alice.state()).isEqualTo(Room.State.CONNECTED);
+        long before = frames.get();
+        await().atMost(Duration.ofSeconds(15)).alias(failure + ": bob sees frames again " + bobEvents)
+            .until(() -> frames.get() > before + 30);
+      }
+      assertThat(reconnecting.get()).isEqualTo(Room.Simulation.values().length);
+      assertThat(alice.localParticipant().trackPublications()).hasSize(1);
+      System.out.println("bob: " + bobEvents);
+    }
+  }
 }

@@ -75,6 +75,18 @@ public final class Room implements AutoCloseable {
   /** Where the room stands. */
   public enum State { CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED }
 
+  /** Failures to rehearse recovery with, as the Go SDK's {@code Simulate}. */
+  public enum Simulation {
+    /** Our signal WebSocket drops without a close (a network failure on our side). */
+    SIGNAL_DROP,
+    /** The server drops our signal connection as a failing node would. */
+    NODE_FAILURE,
+    /** The server leaves us as a node shutting down does, asking us to rejoin. */
+    SERVER_LEAVE,
+    /** The server asks for a full reconnect. */
+    FULL_RECONNECT
+  }
+
   private final URI base;
   private final RoomOptions options;
   private final RoomListener listener;
@@ -99,6 +111,7 @@ public final class Room implements AutoCloseable {
   private long lastPongNanos;
   private int attempt;
   private int joins;
+  private int signals;
 
   private record Pending(LocalTrack track, CompletableFuture<LocalTrackPublication> future, String cid) {}
 
@@ -217,6 +230,28 @@ public final class Room implements AutoCloseable {
     disconnect();
   }
 
+  /** Causes a failure the room must recover from (by rejoining, with our tracks republished). */
+  public void simulate(Simulation simulation) {
+    loop.execute(() -> {
+      switch (simulation) {
+        case SIGNAL_DROP -> {
+          if (signal != null) {
+            signal.abort();
+            connectionLost("signal connection dropped (simulated)");
+          }
+        }
+        case NODE_FAILURE -> signal(simulateRequest(LivekitRtc.SimulateScenario.newBuilder().setNodeFailure(true)));
+        case SERVER_LEAVE -> signal(simulateRequest(LivekitRtc.SimulateScenario.newBuilder().setServerLeave(true)));
+        case FULL_RECONNECT -> signal(simulateRequest(
+            LivekitRtc.SimulateScenario.newBuilder().setLeaveRequestFullReconnect(true)));
+      }
+    });
+  }
+
+  private static SignalRequest simulateRequest(LivekitRtc.SimulateScenario.Builder scenario) {
+    return SignalRequest.newBuilder().setSimulate(scenario).build();
+  }
+
   // ---- joining ----
 
   private void attempt() {
@@ -228,18 +263,27 @@ public final class Room implements AutoCloseable {
         + "&join_request=" + joinRequest(state == State.RECONNECTING));
     attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("no answer from " + base + " within "
         + options.connectTimeout().toSeconds() + " s")), options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    int generation = ++signals; // what a connection given up on still says is not heard
     SignalClient.connect(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
       @Override
       public void onResponse(SignalResponse response) {
-        handle(response);
+        if (generation == signals) {
+          handle(response);
+        }
       }
 
       @Override
       public void onClosed(int code, String reason, Throwable error) {
-        signalClosed(code, reason, error);
+        if (generation == signals) {
+          signalClosed(code, reason, error);
+        }
       }
     }, loop).whenCompleteAsync((client, error) -> {
-      if (error != null) {
+      if (generation != signals) {
+        if (client != null) {
+          client.close();
+        }
+      } else if (error != null) {
         attemptFailed(new RoomException(describe(error)));
       } else if (state == State.DISCONNECTED) {
         client.close();
@@ -457,6 +501,7 @@ public final class Room implements AutoCloseable {
 
   /** Drops the current signal and media connections; published tracks wait to be bound again. */
   private void teardown() {
+    signals++;
     if (pinger != null) {
       pinger.cancel(false);
       pinger = null;

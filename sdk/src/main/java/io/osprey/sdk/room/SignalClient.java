@@ -76,6 +76,14 @@ final class SignalClient {
     }
   }
 
+  /** Drops the connection abruptly, as a network failure would (no close handshake, no handler call). */
+  synchronized void abort() {
+    closed = true;
+    if (socket != null) {
+      socket.abort();
+    }
+  }
+
   boolean closed() {
     return closed;
   }

@@ -197,6 +197,7 @@ public final class RtcParticipant implements ParticipantSession {
       case TRACK_SETTING -> subscribing.onTrackSetting(request.getTrackSetting(), now);
       case LEAVE -> leave(DisconnectReason.CLIENT_INITIATED, false);
       case UPDATE_METADATA -> onUpdateMetadata(request.getUpdateMetadata());
+      case SIMULATE -> onSimulate(request.getSimulate());
       case PING -> signal.send(SignalResponse.newBuilder().setPong(System.currentTimeMillis()).build());
       case PING_REQ -> signal.send(SignalResponse.newBuilder().setPongResp(LivekitRtc.Pong.newBuilder()
           .setLastPingTimestamp(request.getPingReq().getTimestamp()).setTimestamp(System.currentTimeMillis())).build());
@@ -244,6 +245,27 @@ public final class RtcParticipant implements ParticipantSession {
     publishing.sectionsChanged(publisher);
     if (options.singlePeerConnection()) {
       subscribing.requestOffer(false); // subscriptions still without a section need more
+    }
+  }
+
+  /**
+   * A client SDK's reconnection drill (livekit's SimulateScenario): {@code node_failure} drops the
+   * signal connection as a dying node would; {@code server_leave} and
+   * {@code leave_request_full_reconnect} send a leave that asks the client to rejoin. Either way the
+   * session ends here: Osprey's sessions do not outlive their WebSocket (a resume is answered with a
+   * full rejoin), so the client comes back through a new join.
+   */
+  private void onSimulate(LivekitRtc.SimulateScenario scenario) {
+    switch (scenario.getScenarioCase()) {
+      case NODE_FAILURE, DISCONNECT_SIGNAL_ON_RESUME, DISCONNECT_SIGNAL_ON_RESUME_NO_MESSAGES ->
+          leave(DisconnectReason.SIGNAL_CLOSE, false);
+      case SERVER_LEAVE, LEAVE_REQUEST_FULL_RECONNECT -> {
+        signal.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
+            .setReason(scenario.hasServerLeave() ? DisconnectReason.SERVER_SHUTDOWN : DisconnectReason.CLIENT_INITIATED)
+            .setAction(LivekitRtc.LeaveRequest.Action.RECONNECT)).build());
+        leave(DisconnectReason.SERVER_SHUTDOWN, false);
+      }
+      default -> log.debug("{}: ignored simulated scenario {}", model.identity(), scenario.getScenarioCase());
     }
   }
 
