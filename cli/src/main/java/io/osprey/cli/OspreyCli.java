@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "osprey", mixinStandardHelpOptions = true, version = "osprey 0.1.0",
     description = "Tokens, rooms and participants of a LiveKit-compatible server.",
-    subcommands = {TokenCommand.class, RoomCommand.class, ParticipantCommand.class, JoinCommand.class})
+    subcommands = {TokenCommand.class, RoomCommand.class, ParticipantCommand.class, JoinCommand.class,
+        LoadTestCommand.class})
 public final class OspreyCli implements Runnable {
   /** Reads environment variables; tests replace it. */
   static Function<String, String> environment = System::getenv;

@@ -18,6 +18,13 @@ public interface SampleSource extends Closeable {
   /** The next sample, or {@code null} at the end. */
   MediaSample next() throws IOException;
 
+  /**
+   * Called on the sending loop just before {@code sample} is packetized, at its send time by
+   * {@link System#nanoTime()}: a source may write that time into the sample's bytes (a latency
+   * probe, as the load tester's synthetic media does). Does nothing by default.
+   */
+  default void beforeSend(MediaSample sample, long nanoTime) {}
+
   /** Starts again from the first sample (for looping), if the source can. */
   default void rewind() throws IOException {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rewind");

@@ -136,7 +136,7 @@ public final class Room implements AutoCloseable {
     this.token = token;
     this.options = options;
     this.listener = listener;
-    this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+    this.http = RtcLoops.http();
     EventLoopGroup group = options.loops() != null ? options.loops() : RtcLoops.shared();
     this.loop = group.next();
   }

@@ -166,6 +166,7 @@ final class TrackSender {
     if (engine == null || payloadType < 0 || muted) {
       return;
     }
+    source.beforeSend(sample, now);
     long timestamp = (rtpBase + timebase.toRtp(mediaTicks, clockRate)) & 0xffffffffL;
     List<byte[]> payloads = packetizer.packetize(sample.data(), sample.keyFrame());
     for (int i = 0; i < payloads.size(); i++) {
