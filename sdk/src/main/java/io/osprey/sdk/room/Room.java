@@ -261,8 +261,8 @@ public final class Room implements AutoCloseable {
     attempt++;
     URI uri = URI.create(base + "/rtc/v1?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
         + "&join_request=" + joinRequest(state == State.RECONNECTING));
-    attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("no answer from " + base + " within "
-        + options.connectTimeout().toSeconds() + " s")), options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("not connected to " + base + " within "
+        + options.connectTimeout().toSeconds() + " s: " + stage())), options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     int generation = ++signals; // what a connection given up on still says is not heard
     SignalClient.connect(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
       @Override
@@ -291,6 +291,17 @@ public final class Room implements AutoCloseable {
         signal = client;
       }
     }, loop);
+  }
+
+  /** How far a join got, for the error that says it did not finish. */
+  private String stage() {
+    if (signal == null) {
+      return "the signal WebSocket did not open";
+    }
+    if (engine == null) {
+      return "no join response";
+    }
+    return "the media connection did not come up (" + engine.describe() + ")";
   }
 
   private String describe(Throwable error) {

@@ -189,6 +189,12 @@ final class RtcEngine {
     return true;
   }
 
+  /** The connection's state in a few words, for error messages. */
+  String describe() {
+    return "offers " + offerId + (offerInFlight ? ", one unanswered" : "") + ", ICE " + session.iceState()
+        + (session.connected() ? ", DTLS up" : ", DTLS not up");
+  }
+
   void close() {
     if (!closed) {
       closed = true;

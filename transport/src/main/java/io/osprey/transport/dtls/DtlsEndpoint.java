@@ -31,6 +31,12 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * {@link #nextDeadlineNanos()} reports it relative to the last input's time and
  * {@link #handleTimeout} waits (boundedly) for it to fire. This is the one place in the transport
  * where real time leaks in, and only while a handshake flight is lost.
+ *
+ * <p>An event loop serving many sessions should not wait out a handshake's public-key crypto: with
+ * a {@linkplain #setWakeup wakeup}, inputs return at once while handshaking, and the thread calls
+ * the wakeup whenever it has produced outputs (the owner then polls them on its loop). Once
+ * connected, inputs settle as before, so application data is only ever decrypted while its
+ * sender waits, never beside a concurrent send.
  */
 public final class DtlsEndpoint implements AutoCloseable {
   /** Limits. */
@@ -60,6 +66,7 @@ public final class DtlsEndpoint implements AutoCloseable {
   private volatile DTLSTransport transport;
   private Thread thread;
   private long dropped;
+  private volatile Runnable wakeup;
 
   /**
    * @param remoteHash        the hash function of the peer's SDP fingerprint, e.g. "sha-256"
@@ -75,12 +82,27 @@ public final class DtlsEndpoint implements AutoCloseable {
     this.crypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().create(new SecureRandom());
   }
 
+  /**
+   * Makes the handshake asynchronous: inputs no longer wait for it, and {@code wakeup} is called
+   * (from the handshake's thread) whenever outputs are ready to poll. Set before {@link #start}.
+   */
+  public void setWakeup(Runnable wakeup) {
+    this.wakeup = wakeup;
+  }
+
   /** Starts the handshake (the client sends its ClientHello now). */
   public void start(long nowNanos) {
     lastInputNanos = nowNanos;
     long before = cycles();
     thread = Thread.ofVirtual().name("dtls-" + role.name().toLowerCase()).start(this::run);
-    settle(before);
+    settleUnlessAsync(before);
+  }
+
+  /** Waits for the thread unless the handshake runs asynchronously (a wakeup is set, not yet connected). */
+  private void settleUnlessAsync(long before) {
+    if (wakeup == null || transport != null) {
+      settle(before);
+    }
   }
 
   /** A datagram classified as DTLS (RFC 7983) arrived. */
@@ -109,7 +131,7 @@ public final class DtlsEndpoint implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    settle(before);
+    settleUnlessAsync(before);
   }
 
   /** Lets a pending retransmission timer fire (waits for it, boundedly). */
@@ -128,8 +150,14 @@ public final class DtlsEndpoint implements AutoCloseable {
     settle(before);
   }
 
-  /** While handshaking: when Bouncy Castle's retransmission timer fires; else {@link Long#MAX_VALUE}. */
+  /**
+   * While handshaking: when Bouncy Castle's retransmission timer fires; else {@link Long#MAX_VALUE}
+   * (also when asynchronous: the thread then retransmits by itself and wakes its owner).
+   */
   public long nextDeadlineNanos() {
+    if (wakeup != null) {
+      return Long.MAX_VALUE;
+    }
     lock.lock();
     try {
       if (finished || transport != null || !waiting || waitMillis <= 0) {
@@ -238,6 +266,14 @@ public final class DtlsEndpoint implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      wake();
+    }
+  }
+
+  private void wake() {
+    Runnable w = wakeup;
+    if (w != null && !outputs.isEmpty()) {
+      w.run();
     }
   }
 
@@ -292,6 +328,7 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     @Override
     public int receive(byte[] buf, int off, int len, int wait) throws IOException {
+      wake(); // back to waiting: what this cycle produced is ready
       lock.lock();
       try {
         cycles++;

@@ -45,6 +45,7 @@ public final class UdpMux implements AutoCloseable {
     final BiConsumer<PeerSession, PeerOutput> listener;
     ScheduledFuture<?> timer;
     long timerAt = Long.MAX_VALUE;
+    final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
 
     Entry(PeerSession session, BiConsumer<PeerSession, PeerOutput> listener) {
       this.session = session;
@@ -98,10 +99,21 @@ public final class UdpMux implements AutoCloseable {
 
   /** Registers a session (from any thread); its outputs other than datagrams go to {@code listener} on the loop. */
   public void register(PeerSession session, BiConsumer<PeerSession, PeerOutput> listener) {
+    Entry e = new Entry(session, listener);
+    // DTLS handshakes run beside the loop and wake it when they have something (many at once, one task)
+    session.setWakeup(() -> {
+      if (e.wakePending.compareAndSet(false, true)) {
+        channel.eventLoop().execute(() -> {
+          e.wakePending.set(false);
+          e.session.handleWakeup(System.nanoTime());
+          flush(e);
+        });
+      }
+    });
     if (channel.eventLoop().inEventLoop()) {
-      byUfrag.put(session.localUfrag(), new Entry(session, listener));
+      byUfrag.put(session.localUfrag(), e);
     } else {
-      channel.eventLoop().execute(() -> byUfrag.put(session.localUfrag(), new Entry(session, listener)));
+      channel.eventLoop().execute(() -> byUfrag.put(session.localUfrag(), e));
     }
   }
 

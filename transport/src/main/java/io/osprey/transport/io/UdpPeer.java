@@ -29,6 +29,7 @@ public final class UdpPeer implements AutoCloseable {
   private Consumer<PeerOutput> listener;
   private ScheduledFuture<?> timer;
   private long timerAt = Long.MAX_VALUE;
+  private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
 
   private UdpPeer() {}
 
@@ -77,6 +78,17 @@ public final class UdpPeer implements AutoCloseable {
   public void attach(PeerSession session, Consumer<PeerOutput> listener) {
     this.session = session;
     this.listener = listener;
+    session.setWakeup(() -> { // the DTLS handshake runs beside the loop and wakes it
+      if (wakePending.compareAndSet(false, true)) {
+        channel.eventLoop().execute(() -> {
+          wakePending.set(false);
+          if (this.session == session) {
+            session.handleWakeup(System.nanoTime());
+            flush();
+          }
+        });
+      }
+    });
     flush();
   }
 

@@ -80,6 +80,7 @@ public final class PeerSession {
   private boolean closed;
   private long lastInputNanos;
   private long srtpFailures;
+  private Runnable wakeup;
 
   public PeerSession(Config config) {
     this.config = config;
@@ -170,6 +171,7 @@ public final class PeerSession {
     }
     dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
         DtlsEndpoint.Config.defaults());
+    dtls.setWakeup(wakeup);
   }
 
   /**
@@ -240,11 +242,31 @@ public final class PeerSession {
             .orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint")).trim().split(" ", 2);
         dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
             DtlsEndpoint.Config.defaults());
+        dtls.setWakeup(wakeup);
         dtls.start(nowNanos);
       }
       return; // bundled: the first accepted section's transport serves all
     }
     throw new SdpFormatException(0, "answer accepts no section");
+  }
+
+  /**
+   * Runs DTLS handshakes off the caller's loop: {@code wakeup} is called (from another thread)
+   * when the handshake has produced something; the owner then calls {@link #handleWakeup} on its
+   * loop. Without it (virtual-time tests), inputs wait for the handshake. Set before offering or
+   * answering.
+   */
+  public void setWakeup(Runnable wakeup) {
+    this.wakeup = wakeup;
+  }
+
+  /** Picks up what an asynchronous DTLS handshake produced (call on the session's loop after a wakeup). */
+  public void handleWakeup(long nowNanos) {
+    if (closed || dtls == null) {
+      return;
+    }
+    lastInputNanos = nowNanos;
+    drainDtls();
   }
 
   /** The local ICE username fragment: the UDP mux routes STUN by it. */
@@ -326,6 +348,7 @@ public final class PeerSession {
         config.tcpCandidates(), accepted);
     if (dtls == null) { // a renegotiation keeps the transport
       dtls = new DtlsEndpoint(DtlsRole.SERVER, config.certificate(), hash, fingerprint, DtlsEndpoint.Config.defaults());
+      dtls.setWakeup(wakeup);
       dtls.start(nowNanos);
     }
     return answer.write();

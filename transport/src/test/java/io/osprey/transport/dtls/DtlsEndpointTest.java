@@ -102,6 +102,63 @@ class DtlsEndpointTest {
     assertThat(cs.appData).anySatisfy(d -> assertThat(d).isEqualTo(Arrays.copyOf(hello, 5)));
   }
 
+  /**
+   * With wakeups, inputs return without waiting for the handshake's crypto, and the handshake
+   * still completes: each side's thread wakes a one-thread "loop" that drains it and carries what
+   * it sent to the other side. Application data then flows as in the synchronous mode.
+   */
+  @Test
+  void anAsynchronousHandshakeWakesItsLoopAndCompletes() throws Exception {
+    DtlsEndpoint server = endpoint(DtlsRole.SERVER, SERVER_CERT, CLIENT_CERT.fingerprint());
+    DtlsEndpoint client = endpoint(DtlsRole.CLIENT, CLIENT_CERT, SERVER_CERT.fingerprint());
+    Seen ss = new Seen();
+    Seen cs = new Seen();
+    java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.atomic.AtomicInteger wakeups = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable[] carry = new Runnable[1];
+    carry[0] = () -> {
+      drain(client, cs);
+      drain(server, ss);
+      List<byte[]> toServer = new ArrayList<>(cs.transmits);
+      List<byte[]> toClient = new ArrayList<>(ss.transmits);
+      cs.transmits.clear();
+      ss.transmits.clear();
+      toServer.forEach(d -> server.handleDatagram(d, 0, d.length, 0));
+      toClient.forEach(d -> client.handleDatagram(d, 0, d.length, 0));
+    };
+    Runnable wake = () -> {
+      wakeups.incrementAndGet();
+      loop.execute(carry[0]);
+    };
+    server.setWakeup(wake);
+    client.setWakeup(wake);
+    try {
+      loop.submit(() -> {
+        server.start(0);
+        client.start(0);
+      }).get();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> loop.submit(() -> ss.connected != null && cs.connected != null).get());
+      assertThat(wakeups.get()).isPositive();
+      assertThat(server.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE); // the thread keeps its own timer
+      loop.submit(() -> {
+        try {
+          client.send("after".getBytes(), 0, 5);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).get();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> loop.submit(() -> {
+            carry[0].run();
+            return !ss.appData.isEmpty();
+          }).get());
+      assertThat(new String(ss.appData.get(0))).isEqualTo("after");
+    } finally {
+      loop.shutdownNow();
+    }
+  }
+
   @Test
   void aFingerprintMismatchTearsTheSessionDown() {
     DtlsCertificate impostor = DtlsCertificate.generate();
