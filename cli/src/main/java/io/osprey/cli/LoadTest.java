@@ -116,6 +116,8 @@ final class LoadTest {
       }
       TimeUnit.SECONDS.sleep(1); // the last subscriptions' first key frames
       latency.clear();
+      progress.printf("%nmeasuring for %d s%n", config.duration().toSeconds());
+      progress.flush();
       long measureFrom = System.nanoTime();
       long packetsBefore = 0;
       long bytesBefore = 0;
@@ -131,6 +133,8 @@ final class LoadTest {
         report(progress, started, total, publishers);
       }
       double seconds = (System.nanoTime() - measureFrom) / 1e9;
+      progress.printf("%nmeasured%n");
+      progress.flush();
       long packets = 0;
       long bytes = 0;
       long lost = 0;

@@ -58,7 +58,7 @@ final class LoadTestCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     LoadTest.Result r = new LoadTest(new LoadTest.Config(api.url(), api.apiKey(), api.apiSecret(), room,
         videoPublishers, audioPublishers, subscribers, Durations.parse(duration), perSecond, bitrate, videoFile,
-        audioFile, loops)).run(json ? new PrintWriter(java.io.OutputStream.nullOutputStream()) : err);
+        audioFile, loops)).run(err);
     if (json) {
       out.println(String.format(Locale.ROOT, "{\"participants\":%d,\"joined\":%d,\"failures\":%d,\"tracksExpected\":%d,"
               + "\"tracksReceived\":%d,\"seconds\":%.3f,\"packets\":%d,\"bytes\":%d,\"lost\":%d,\"lossPercent\":%.4f,"

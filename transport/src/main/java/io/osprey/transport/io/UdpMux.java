@@ -45,6 +45,7 @@ public final class UdpMux implements AutoCloseable {
     final BiConsumer<PeerSession, PeerOutput> listener;
     ScheduledFuture<?> timer;
     long timerAt = Long.MAX_VALUE;
+    boolean removed;
     final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
 
     Entry(PeerSession session, BiConsumer<PeerSession, PeerOutput> listener) {
@@ -148,6 +149,7 @@ public final class UdpMux implements AutoCloseable {
   public void unregister(PeerSession session) {
     Entry e = byUfrag.remove(session.localUfrag());
     if (e != null) {
+      e.removed = true; // a flush still queued for it must not arm a timer again
       byRemote.values().removeIf(x -> x == e);
       if (e.timer != null) {
         e.timer.cancel(false);
@@ -297,8 +299,7 @@ public final class UdpMux implements AutoCloseable {
       } else {
         e.listener.accept(e.session, o);
         if (o instanceof PeerOutput.Closed) {
-          byUfrag.remove(e.session.localUfrag());
-          byRemote.values().removeIf(x -> x == e);
+          unregister(e.session);
         }
       }
     }
@@ -310,7 +311,7 @@ public final class UdpMux implements AutoCloseable {
 
   private void schedule(Entry e) {
     long deadline = e.session.nextDeadlineNanos();
-    if (deadline == Long.MAX_VALUE || deadline >= e.timerAt) {
+    if (e.removed || deadline == Long.MAX_VALUE || deadline >= e.timerAt) {
       return;
     }
     if (e.timer != null) {

@@ -534,7 +534,11 @@ public final class PeerSession {
     }
   }
 
+  /** When {@link #handleTimeout} wants calling next; never, once closed (nothing would advance). */
   public long nextDeadlineNanos() {
+    if (closed) {
+      return Long.MAX_VALUE;
+    }
     long next = ice.nextDeadlineNanos();
     if (dtls != null) {
       next = Math.min(next, dtls.nextDeadlineNanos());

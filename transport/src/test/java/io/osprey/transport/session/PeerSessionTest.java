@@ -129,7 +129,12 @@ class PeerSessionTest {
       assertThat(((m[0] & 0xff) << 8) | (m[1] & 0xff)).isEqualTo(i);
     }
     assertThat(d.net().droppedCount()).isPositive();
+    assertThat(server.session.nextDeadlineNanos()).as("an established association keeps a heartbeat due")
+        .isLessThan(Long.MAX_VALUE);
     server.session.close();
     client.session.close();
+    // closed, nothing would advance those deadlines: an I/O loop must not be asked to wait for them
+    assertThat(server.session.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(client.session.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
   }
 }
