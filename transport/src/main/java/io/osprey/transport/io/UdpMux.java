@@ -59,6 +59,7 @@ public final class UdpMux implements AutoCloseable {
   private final Map<InetSocketAddress, Entry> byRemote = new HashMap<>();
   private final Map<InetSocketAddress, Channel> tcpPeers = new HashMap<>();
   private Channel tcpServer;
+  private boolean flushPending; // on the loop
   private long unroutable;
   private volatile double lossRate;
   private final java.util.SplittableRandom lossRandom = new java.util.SplittableRandom(7);
@@ -304,9 +305,24 @@ public final class UdpMux implements AutoCloseable {
       }
     }
     if (wrote) {
-      channel.flush(); // several datagrams, one flush: sendmmsg where the transport batches
+      flushSoon();
     }
     schedule(e);
+  }
+
+  /**
+   * Flushes the socket once the loop has finished what it is doing: everything written while
+   * handling one batch of input (a packet fanned out to every subscriber, a recvmmsg batch) leaves
+   * in one flush, which the epoll transport turns into sendmmsg calls of many datagrams.
+   */
+  private void flushSoon() {
+    if (!flushPending) {
+      flushPending = true;
+      channel.eventLoop().execute(() -> {
+        flushPending = false;
+        channel.flush();
+      });
+    }
   }
 
   private void schedule(Entry e) {
