@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.osprey.server.metrics.Metrics;
+import io.osprey.server.twirp.TwirpCall;
 import io.osprey.server.twirp.TwirpCodec;
 import io.osprey.server.twirp.TwirpException;
 import io.osprey.server.twirp.TwirpService;
@@ -87,7 +88,8 @@ public final class TwirpEndpoint {
       return;
     }
     request.retain();
-    service.call(method, decoded, granted.grants()).whenComplete((response, error) -> {
+    service.call(method, decoded,
+        new TwirpCall(granted.grants(), request.headers().get(TwirpCall.FORWARDED_BY))).whenComplete((response, error) -> {
       try {
         if (error == null) {
           HttpResponses.send(ctx, request, HttpResponseStatus.OK, codec.contentType(), codec.encode(response));

@@ -19,6 +19,8 @@ import io.osprey.server.http.HttpResponses;
 import io.osprey.server.room.Room;
 import io.osprey.server.room.RoomManager;
 import io.osprey.server.rtc.MediaNode;
+import io.osprey.server.routing.RoomLocation;
+import io.osprey.server.routing.Router;
 import io.osprey.server.rtc.RtcParticipant;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +42,16 @@ public final class SignalEndpoint extends ValidateEndpoint {
   private static final Logger log = LoggerFactory.getLogger(SignalEndpoint.class);
 
   private final RoomManager rooms;
+  private final Router router;
   private final MediaNode media;
   private final int maxMessageBytes;
   private final KeyProvider keys;
 
   /** @param maxMessageBytes the largest signal message (livekit-server: 2 MiB; larger closes with 1009) */
-  public SignalEndpoint(Authenticator auth, KeyProvider keys, RoomManager rooms, boolean autoCreate, MediaNode media,
-                        int maxMessageBytes) {
-    super(auth, rooms, autoCreate);
+  public SignalEndpoint(Authenticator auth, KeyProvider keys, RoomManager rooms, Router router, boolean autoCreate,
+                        MediaNode media, int maxMessageBytes) {
+    super(auth, router, autoCreate);
+    this.router = router;
     this.keys = keys;
     this.rooms = rooms;
     this.media = media;
@@ -95,6 +99,27 @@ public final class SignalEndpoint extends ValidateEndpoint {
           parseInt(first(query, "protocol", "0")), false);
     }
     LivekitRtc.JoinRequest joinRequest = join;
+    String roomName = grants.video().room();
+    var where = mayCreate(grants) ? router.place(roomName) : router.locate(roomName);
+    whenDone(ctx, request, where, (location, error) -> {
+      if (error != null) {
+        routingFailed(ctx, request, error);
+        return;
+      }
+      switch (location) {
+        case RoomLocation.Absent a ->
+            HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "requested room does not exist");
+        case RoomLocation.Remote remote -> HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "room " + roomName + " is hosted on node " + remote.node().info().id() + ": join through that node");
+        case RoomLocation.Local l -> joinHere(ctx, request, path, query, grants, options, joinRequest, refresher);
+      }
+    });
+  }
+
+  /** The room lives here: checks its capacity, upgrades, and joins the participant on the room's loop. */
+  private void joinHere(ChannelHandlerContext ctx, FullHttpRequest request, String path,
+                        Map<String, List<String>> query, ClaimGrants grants, RtcParticipant.Options options,
+                        LivekitRtc.JoinRequest joinRequest, java.util.function.Supplier<String> refresher) {
     String roomName = grants.video().room();
     Room room;
     try {
