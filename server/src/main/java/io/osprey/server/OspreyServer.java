@@ -24,6 +24,8 @@ import io.osprey.server.metrics.Metrics;
 import io.osprey.server.room.RoomEvents;
 import io.osprey.server.room.RoomManager;
 import io.osprey.server.routing.LocalRouter;
+import io.osprey.server.routing.NodeAddresses;
+import io.osprey.server.routing.RedisRouter;
 import io.osprey.server.routing.Router;
 import io.osprey.server.signal.SignalEndpoint;
 import io.osprey.server.twirp.RoomService;
@@ -104,7 +106,15 @@ public final class OspreyServer implements AutoCloseable {
     };
     this.rooms = new RoomManager(config.room(), config.limits(), media::loop,
         RoomEvents.all(webhooks, counting, listing), clock);
-    this.router = new LocalRouter(rooms);
+    try {
+      this.router = config.redis().enabled() ? RedisRouter.connect(config, rooms) : new LocalRouter(rooms);
+    } catch (RuntimeException e) {
+      media.close();
+      webhooks.close();
+      webhookThread.shutdownNow();
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      throw e;
+    }
     Authenticator auth = new Authenticator(new TokenVerifier(keys, clock));
     TwirpEndpoint twirp = new TwirpEndpoint(Map.of("livekit.RoomService", new RoomService(rooms, router, clock)), auth,
         metrics);
@@ -115,6 +125,14 @@ public final class OspreyServer implements AutoCloseable {
         .stream().map(a -> new InetSocketAddress(a, config.port())).toList();
     this.http = new HttpServer(loops, serverChannel, addresses, config.limits().maxApiRequestBodySize(), httpRouter);
     loops.scheduleAtFixedRate(rooms::sweep, 1, 1, TimeUnit.SECONDS);
+    try {
+      String host = NodeAddresses.host(config.bindAddresses(), config.rtc().nodeIp());
+      router.register(NodeAddresses.httpUrl(config.bindAddresses(), config.rtc().nodeIp(),
+          http.addresses().get(0).getPort()), config.rtc().nodeIp().isBlank() ? host : config.rtc().nodeIp());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
     router.serving();
     if (config.prometheusPort() > 0) {
       metrics.serve(config.bindAddresses().isEmpty() ? "0.0.0.0" : config.bindAddresses().get(0), config.prometheusPort());

@@ -59,6 +59,9 @@ public final class LocalRouter implements Router {
   }
 
   @Override
+  public void register(java.net.URI httpUrl, String rtcIp) {}
+
+  @Override
   public void serving() {}
 
   @Override

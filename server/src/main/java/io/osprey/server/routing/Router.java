@@ -43,6 +43,14 @@ public interface Router extends AutoCloseable {
   /** A room hosted here closed: its placement and listing are withdrawn. */
   CompletableFuture<Void> roomClosed(String room);
 
+  /**
+   * Joins the cluster once this node's HTTP port is bound: other nodes reach it at
+   * {@code httpUrl}; its media transport advertises {@code rtcIp}. State: starting.
+   *
+   * @throws IllegalStateException if the cluster cannot be joined
+   */
+  void register(java.net.URI httpUrl, String rtcIp);
+
   /** The node is ready: selectors may place rooms on it. */
   void serving();
 

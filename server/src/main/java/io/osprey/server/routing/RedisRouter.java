@@ -1,0 +1,374 @@
+package io.osprey.server.routing;
+
+import static io.osprey.server.routing.NodeRegistry.bytes;
+import static io.osprey.server.routing.NodeRegistry.text;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.osprey.protocol.Guid;
+import io.osprey.protocol.livekit.LivekitModels;
+import io.osprey.server.config.ServerConfig;
+import io.osprey.server.room.Room;
+import io.osprey.server.room.RoomManager;
+import io.osprey.server.twirp.TwirpException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router of a cluster sharing one Redis (livekit's {@code RedisRouter}). Placement: a room's
+ * owner is recorded in {@code osprey:room_node} by a Lua script that keeps a live owner and
+ * otherwise records the candidate, so racing nodes agree on one owner, and a room whose owner is
+ * gone (its registry entry expired) is taken over, re-homed, by the next create or join. The
+ * owner holds the room's truth; Redis holds only the placement and a listing view that expires
+ * with the node, rebuilt from the owners every heartbeat (so a Redis restart loses nothing the
+ * owners know). Calls for a room hosted elsewhere go to its owner through {@link NodeClient}.
+ *
+ * <p>Every write about this node's rooms (heartbeat, room updates, releases) is issued from one
+ * thread, in order, and looks at the room manager when it is issued: a release never removes the
+ * claim of a room re-created here meanwhile, and a heartbeat never re-lists a room closed after it.
+ */
+public final class RedisRouter implements Router {
+  private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
+  private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
+
+  private final String nodeId = Guid.next(Guid.NODE);
+  private final RoomManager rooms;
+  private final RedisConnector connector;
+  private final RedisAsyncCommands<String, byte[]> redis;
+  private final NodeClient nodes;
+  private final NodeSelector selector;
+  private final Duration statsInterval;
+  private final ServerConfig config;
+  private final ScheduledExecutorService writer;
+  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+  private final RandomGenerator random = RandomGenerator.getDefault();
+  private volatile NodeRegistry registry;
+
+  private RedisRouter(ServerConfig config, RoomManager rooms, RedisConnector connector) {
+    this.config = config;
+    this.rooms = rooms;
+    this.connector = connector;
+    this.redis = connector.connection().async();
+    this.nodes = new NodeClient(nodeId, config.keys());
+    this.selector = new NodeSelector(config.nodeSelector());
+    this.statsInterval = config.nodeStatsInterval();
+    this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "osprey-router-" + nodeId);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Connects to the configured Redis; the node joins the cluster at {@link #register}.
+   *
+   * @throws IllegalStateException if Redis cannot be reached
+   */
+  public static RedisRouter connect(ServerConfig config, RoomManager rooms) {
+    RedisConnector connector = RedisConnector.connect(config.redis());
+    log.info("routing: node rooms through Redis at {}", connector.where());
+    return new RedisRouter(config, rooms, connector);
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The node-to-node client (forwarded calls, relayed joins). */
+  public NodeClient nodeClient() {
+    return nodes;
+  }
+
+  @Override
+  public void register(URI httpUrl, String rtcIp) {
+    NodeInfo self = new NodeInfo(nodeId, httpUrl, rtcIp, config.region(), NodeState.STARTING,
+        new NodeStats(0, 0, -1, -1, System.currentTimeMillis()), io.osprey.server.rtc.ServerInfo.VERSION);
+    registry = new NodeRegistry(redis, self, () -> rooms.list(List.of()), this::conflict);
+    boolean written = onWriter(registry::heartbeat).orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(e -> false).join();
+    if (!written) {
+      throw new IllegalStateException("cannot register node " + nodeId + " in Redis at " + connector.where());
+    }
+    long every = statsInterval.toMillis();
+    writer.scheduleAtFixedRate(() -> registry.heartbeat(), every, every, TimeUnit.MILLISECONDS);
+    log.info("routing: node {} registered at {} (rtc {})", nodeId, httpUrl, rtcIp);
+  }
+
+  @Override
+  public void serving() {
+    changeState(NodeState.SERVING);
+  }
+
+  @Override
+  public void draining() {
+    changeState(NodeState.SHUTTING_DOWN);
+  }
+
+  private void changeState(NodeState state) {
+    NodeRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    r.state(state);
+    onWriter(r::heartbeat).orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> false).join();
+    log.info("routing: node {} is {}", nodeId, state.wire());
+  }
+
+  // ---- finding and placing rooms ----
+
+  @Override
+  public CompletableFuture<RoomLocation> locate(String room) {
+    if (rooms.get(room).isPresent()) {
+      return CompletableFuture.completedFuture(RoomLocation.LOCAL); // the owner is the authority
+    }
+    if (registry == null) {
+      return notYet();
+    }
+    return send(() -> redis.<List<Object>>eval(RedisScripts.LOCATE, ScriptOutputType.MULTI,
+            new String[] {RedisScripts.ROOM_NODE}, bytes(RedisScripts.NODE_PREFIX), bytes(room)))
+        .thenApply(found -> found == null || found.size() < 2 ? RoomLocation.ABSENT
+            : location(room, text(found.get(0)), (byte[]) found.get(1), null));
+  }
+
+  @Override
+  public CompletableFuture<RoomLocation> place(String room) {
+    return locate(room).thenCompose(found -> {
+      if (!(found instanceof RoomLocation.Absent)) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return candidates().thenCompose(candidates -> {
+        Optional<NodeInfo> chosen = selector.select(candidates, random);
+        if (chosen.isEmpty()) {
+          return CompletableFuture.failedFuture(new TwirpException(TwirpException.Code.UNAVAILABLE,
+              "no node is available to host room " + room));
+        }
+        return claimFor(room, chosen.get());
+      });
+    });
+  }
+
+  @Override
+  public CompletableFuture<RoomLocation> claim(String room) {
+    if (rooms.get(room).isPresent()) {
+      return CompletableFuture.completedFuture(RoomLocation.LOCAL);
+    }
+    if (registry == null) {
+      return notYet();
+    }
+    return claimFor(room, registry.self());
+  }
+
+  private CompletableFuture<RoomLocation> claimFor(String room, NodeInfo candidate) {
+    return send(() -> redis.<List<Object>>eval(RedisScripts.CLAIM, ScriptOutputType.MULTI,
+            new String[] {RedisScripts.ROOM_NODE}, bytes(RedisScripts.NODE_PREFIX), bytes(room), bytes(candidate.id())))
+        .thenApply(result -> {
+          String owner = text(result.get(0));
+          Object previous = result.size() > 2 ? result.get(2) : null;
+          if (previous != null && !text(previous).equals(owner)) {
+            log.info("routing: room {} re-homed from node {}, which is gone, to node {}", room, text(previous), owner);
+          }
+          return location(room, owner, (byte[]) result.get(1), candidate);
+        });
+  }
+
+  /** The owner as a location; its entry from Redis, or the candidate's own info when Redis had none. */
+  private RoomLocation location(String room, String owner, byte[] entry, NodeInfo candidate) {
+    if (owner.equals(nodeId)) {
+      claimed.add(room);
+      return RoomLocation.LOCAL;
+    }
+    Optional<NodeInfo> info = entry != null ? registry.parse(owner, entry)
+        : candidate != null && candidate.id().equals(owner) ? Optional.of(candidate) : Optional.empty();
+    return info.<RoomLocation>map(n -> new RoomLocation.Remote(nodes.node(n))).orElse(RoomLocation.ABSENT);
+  }
+
+  /** Live nodes that may take a new room, with this node as it is now (Redis may not have it yet). */
+  private CompletableFuture<List<NodeInfo>> candidates() {
+    return registry.liveNodes().thenApply(live -> {
+      Map<String, NodeInfo> all = new HashMap<>(live);
+      all.put(nodeId, registry.self());
+      return new ArrayList<>(all.values());
+    });
+  }
+
+  // ---- listing ----
+
+  @Override
+  public CompletableFuture<List<LivekitModels.Room>> listRooms(Collection<String> names) {
+    if (registry == null) {
+      return notYet();
+    }
+    CompletableFuture<Map<String, String>> owners = names.isEmpty()
+        ? send(() -> redis.hgetall(RedisScripts.ROOM_NODE)).thenApply(RedisRouter::texts)
+        : send(() -> redis.hmget(RedisScripts.ROOM_NODE, names.toArray(String[]::new))).thenApply(kvs -> {
+          Map<String, String> m = new HashMap<>();
+          kvs.forEach(kv -> {
+            if (kv.hasValue()) {
+              m.put(kv.getKey(), text(kv.getValue()));
+            }
+          });
+          return m;
+        });
+    return owners.thenCombine(registry.liveNodes(), (owner, live) -> new Object[] {owner, live})
+        .thenCompose(both -> {
+          @SuppressWarnings("unchecked") Map<String, String> owner = (Map<String, String>) both[0];
+          @SuppressWarnings("unchecked") Map<String, NodeInfo> live = (Map<String, NodeInfo>) both[1];
+          List<LivekitModels.Room> out = new ArrayList<>();
+          // this node's rooms from its own truth, unless a live node elsewhere owns the name
+          for (LivekitModels.Room r : rooms.list(names)) {
+            String o = owner.get(r.getName());
+            if (o == null || o.equals(nodeId) || !live.containsKey(o)) {
+              out.add(r);
+            }
+          }
+          List<CompletableFuture<List<LivekitModels.Room>>> others = new ArrayList<>();
+          for (String id : live.keySet()) {
+            if (!id.equals(nodeId)) {
+              others.add(listingOf(id, owner));
+            }
+          }
+          return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            others.forEach(f -> out.addAll(f.join()));
+            out.sort((a, b) -> Long.compare(a.getCreationTimeMs(), b.getCreationTimeMs()));
+            return out;
+          });
+        });
+  }
+
+  /** The rooms node {@code id} lists that the placement record says it owns. */
+  private CompletableFuture<List<LivekitModels.Room>> listingOf(String id, Map<String, String> owner) {
+    return send(() -> redis.hgetall(RedisScripts.nodeRoomsKey(id))).thenApply(listing -> {
+      List<LivekitModels.Room> out = new ArrayList<>();
+      listing.forEach((name, value) -> {
+        if (!id.equals(owner.get(name))) {
+          return;
+        }
+        try {
+          out.add(LivekitModels.Room.parseFrom(value));
+        } catch (InvalidProtocolBufferException e) {
+          log.warn("routing: skipping room {} in node {}'s listing, which does not parse: {}", name, id, e.getMessage());
+        }
+      });
+      return out;
+    });
+  }
+
+  private static Map<String, String> texts(Map<String, byte[]> m) {
+    Map<String, String> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(k, text(v)));
+    return out;
+  }
+
+  // ---- this node's rooms ----
+
+  @Override
+  public CompletableFuture<Void> roomUpdated(LivekitModels.Room room) {
+    return onWriter(() -> publish(room.getName()));
+  }
+
+  @Override
+  public CompletableFuture<Void> roomClosed(String room) {
+    return onWriter(() -> rooms.get(room).isPresent() ? publish(room) : release(room));
+  }
+
+  /** Lists a room hosted here as it is now, claiming it unless another live node owns it. */
+  private CompletableFuture<Void> publish(String name) {
+    Optional<Room> room = rooms.get(name);
+    if (room.isEmpty()) {
+      return CompletableFuture.completedFuture(null); // closed meanwhile: its release follows
+    }
+    claimed.add(name);
+    String[] keys = {RedisScripts.ROOM_NODE, RedisScripts.nodeRoomsKey(nodeId)};
+    byte[] snapshot = room.get().snapshot().toByteArray();
+    return send(() -> redis.<byte[]>eval(RedisScripts.PUBLISH, ScriptOutputType.VALUE, keys,
+            bytes(RedisScripts.NODE_PREFIX), bytes(nodeId), bytes(Long.toString(RedisScripts.ENTRY_TTL_MS)), bytes(name),
+            snapshot))
+        .handle((owner, error) -> {
+          if (error != null) {
+            log.debug("routing: cannot list room {}: {}", name, NodeRegistry.rootMessage(error));
+          } else if (!text(owner).equals(nodeId)) {
+            conflict(name, text(owner));
+          }
+          return null;
+        });
+  }
+
+  private CompletableFuture<Void> release(String name) {
+    claimed.remove(name);
+    String[] keys = {RedisScripts.ROOM_NODE, RedisScripts.nodeRoomsKey(nodeId)};
+    return send(() -> redis.<Long>eval(RedisScripts.RELEASE, ScriptOutputType.INTEGER, keys, bytes(nodeId), bytes(name)))
+        .handle((v, error) -> {
+          if (error != null) {
+            log.debug("routing: cannot release room {}: {}", name, NodeRegistry.rootMessage(error));
+          }
+          return null;
+        });
+  }
+
+  /**
+   * A room hosted here is owned by another live node (this node was taken for dead, or Redis lost
+   * the record and the other node placed the name first): the record wins, so the room closes
+   * here and its participants rejoin through the owner.
+   */
+  private void conflict(String room, String owner) {
+    log.warn("routing: room {} is hosted here but node {} owns it; closing it here so its participants rejoin there",
+        room, owner);
+    claimed.remove(room);
+    rooms.delete(room);
+  }
+
+  /** Runs a write on the router's thread, in order with every other write about this node's rooms. */
+  private <T> CompletableFuture<T> onWriter(java.util.function.Supplier<CompletableFuture<T>> write) {
+    try {
+      return CompletableFuture.supplyAsync(write, writer).thenCompose(f -> f);
+    } catch (java.util.concurrent.RejectedExecutionException e) { // closed: the node has left the cluster
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** Sends a command; one Lettuce refuses at once (Redis away) fails the future like any other error. */
+  static <T> CompletableFuture<T> send(java.util.function.Supplier<io.lettuce.core.RedisFuture<T>> command) {
+    try {
+      return command.get().toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static <T> CompletableFuture<T> notYet() {
+    return CompletableFuture.failedFuture(new TwirpException(TwirpException.Code.UNAVAILABLE, "node is starting"));
+  }
+
+  @Override
+  public void close() {
+    NodeRegistry r = registry;
+    if (r != null) {
+      try {
+        onWriter(() -> r.deregister(List.copyOf(claimed))).get(2, TimeUnit.SECONDS);
+        log.info("routing: node {} left the cluster", nodeId);
+      } catch (Exception e) {
+        log.warn("routing: node {} could not remove its entry from Redis ({}); it expires in 5 s", nodeId,
+            NodeRegistry.rootMessage(e));
+      }
+    }
+    writer.shutdownNow();
+    connector.close();
+  }
+}
