@@ -10,7 +10,6 @@ import io.osprey.protocol.json.MalformedJsonException;
 import io.osprey.protocol.json.ProtoJson;
 import io.osprey.server.twirp.TwirpCall;
 import io.osprey.server.twirp.TwirpException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,8 +131,9 @@ public final class NodeClient {
   private static TwirpException unreachable(NodeInfo node, Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     String why = cause instanceof HttpTimeoutException ? "no answer within " + CALL_TIMEOUT.toSeconds() + " s"
-        : cause instanceof IOException && cause.getMessage() != null ? cause.getMessage()
-        : cause.toString();
+        : cause.getMessage() != null ? cause.getMessage()
+        : cause instanceof java.net.ConnectException ? "cannot connect"
+        : cause.getClass().getSimpleName();
     return new TwirpException(TwirpException.Code.UNAVAILABLE, "the room's node " + node.id() + " ("
         + node.httpUrl() + ") is unreachable: " + why, Map.of("node_id", node.id()));
   }

@@ -39,6 +39,7 @@ public final class RedisConnector implements AutoCloseable {
   private final StatefulRedisConnection<String, byte[]> connection;
   private final String where;
   private volatile boolean closing;
+  private volatile Runnable onReconnect = () -> { };
 
   private RedisConnector(ServerConfig.Redis config) {
     RedisURI uri = uri(config);
@@ -61,9 +62,12 @@ public final class RedisConnector implements AutoCloseable {
       switch (event) {
         case ConnectionDeactivatedEvent e when !closing ->
             log.warn("redis: connection to {} lost; reconnecting", e.remoteAddress());
-        case ConnectionActivatedEvent e -> log.info("redis: connected to {}", e.remoteAddress());
-        case ReconnectFailedEvent e when !closing && (e.getAttempt() < 3 || e.getAttempt() % 10 == 0) ->
-            log.warn("redis: reconnect attempt {} to {} failed: {}", e.getAttempt() + 1, e.remoteAddress(),
+        case ConnectionActivatedEvent e -> {
+          log.info("redis: connected to {}", e.remoteAddress());
+          onReconnect.run();
+        }
+        case ReconnectFailedEvent e when !closing && (e.getAttempt() <= 3 || e.getAttempt() % 10 == 0) ->
+            log.warn("redis: reconnect attempt {} to {} failed: {}", e.getAttempt(), e.remoteAddress(),
                 e.getCause() == null ? "?" : e.getCause().getMessage());
         default -> { }
       }
@@ -89,6 +93,11 @@ public final class RedisConnector implements AutoCloseable {
   /** The connection (String keys, byte[] values); its async commands are pipelined in call order. */
   public StatefulRedisConnection<String, byte[]> connection() {
     return connection;
+  }
+
+  /** Runs {@code action} (on a Lettuce thread; it must not block) each time the connection is (re)established. */
+  public void onConnected(Runnable action) {
+    this.onReconnect = action;
   }
 
   /** Where Redis is, for log lines. */

@@ -108,6 +108,8 @@ public final class RedisRouter implements Router {
     }
     long every = statsInterval.toMillis();
     writer.scheduleAtFixedRate(() -> registry.heartbeat(), every, every, TimeUnit.MILLISECONDS);
+    // back from an outage (Redis restarted empty, perhaps): re-register now, not at the next beat
+    connector.onConnected(() -> onWriter(registry::heartbeat));
     log.info("routing: node {} registered at {} (rtc {})", nodeId, httpUrl, rtcIp);
   }
 
@@ -343,13 +345,19 @@ public final class RedisRouter implements Router {
     }
   }
 
-  /** Sends a command; one Lettuce refuses at once (Redis away) fails the future like any other error. */
+  /**
+   * Sends a command. Any failure (Redis away, a timeout, a command Lettuce refuses at once) fails
+   * the future with a Twirp {@code unavailable} error a client can read.
+   */
   static <T> CompletableFuture<T> send(java.util.function.Supplier<io.lettuce.core.RedisFuture<T>> command) {
+    CompletableFuture<T> sent;
     try {
-      return command.get().toCompletableFuture();
+      sent = command.get().toCompletableFuture();
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
     }
+    return sent.exceptionallyCompose(e -> CompletableFuture.failedFuture(
+        new TwirpException(TwirpException.Code.UNAVAILABLE, "Redis is unavailable: " + NodeRegistry.rootMessage(e))));
   }
 
   private static <T> CompletableFuture<T> notYet() {

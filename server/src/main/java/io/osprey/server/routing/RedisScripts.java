@@ -25,14 +25,19 @@ final class RedisScripts {
 
   private RedisScripts() {}
 
-  /** The entry of node {@code id} if it is live (exists and parses), else false. ARGV[1] is {@link #NODE_PREFIX}. */
+  /**
+   * The entry of node {@code id} if it is live: it exists and has what {@link NodeInfo#parse}
+   * requires (id, http_url, a known state, stats), else false. ARGV[1] is {@link #NODE_PREFIX}.
+   */
   private static final String ALIVE = """
       local function alive(id)
         local v = redis.call('GET', ARGV[1] .. id)
         if not v then return false end
         local ok, e = pcall(cjson.decode, v)
-        if ok and type(e) == 'table' and e.id == id and type(e.http_url) == 'string' then return v end
-        return false
+        if not ok or type(e) ~= 'table' or e.id ~= id or type(e.http_url) ~= 'string' then return false end
+        if e.state ~= 'starting' and e.state ~= 'serving' and e.state ~= 'shutting_down' then return false end
+        if type(e.stats) ~= 'table' or type(e.stats.rooms) ~= 'number' then return false end
+        return v
       end
       """;
 

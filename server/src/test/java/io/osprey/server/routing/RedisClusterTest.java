@@ -9,7 +9,22 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.osprey.protocol.json.ProtoJson;
 import io.osprey.protocol.livekit.LivekitModels;
+import com.google.protobuf.ByteString;
+import io.osprey.protocol.livekit.LivekitModels.ParticipantInfo;
 import io.osprey.protocol.livekit.LivekitRoom.CreateRoomRequest;
+import io.osprey.protocol.livekit.LivekitRoom.ListParticipantsRequest;
+import io.osprey.protocol.livekit.LivekitRoom.ListParticipantsResponse;
+import io.osprey.protocol.livekit.LivekitRoom.MuteRoomTrackRequest;
+import io.osprey.protocol.livekit.LivekitRoom.MuteRoomTrackResponse;
+import io.osprey.protocol.livekit.LivekitRoom.RemoveParticipantResponse;
+import io.osprey.protocol.livekit.LivekitRoom.RoomParticipantIdentity;
+import io.osprey.protocol.livekit.LivekitRoom.SendDataRequest;
+import io.osprey.protocol.livekit.LivekitRoom.SendDataResponse;
+import io.osprey.protocol.livekit.LivekitRoom.UpdateParticipantRequest;
+import io.osprey.protocol.livekit.LivekitRoom.UpdateRoomMetadataRequest;
+import io.osprey.protocol.livekit.LivekitRoom.UpdateSubscriptionsRequest;
+import io.osprey.protocol.livekit.LivekitRoom.UpdateSubscriptionsResponse;
+import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
 import io.osprey.protocol.livekit.LivekitRoom.DeleteRoomRequest;
 import io.osprey.protocol.livekit.LivekitRoom.DeleteRoomResponse;
 import io.osprey.protocol.livekit.LivekitRoom.ListRoomsRequest;
@@ -190,6 +205,68 @@ class RedisClusterTest {
     // and no second copy arrives from the other node
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
         .until(() -> count(room, "room_started") == 1 && count(room, "room_finished") == 1);
+  }
+
+  @Test
+  void participantMethodsOnTheOtherNodeActOnTheOwner() throws Exception {
+    String room = newRoom("people");
+    new TwirpClient(b).call("CreateRoom", CreateRoomRequest.newBuilder().setName(room).build(), room,
+        LivekitModels.Room.getDefaultInstance()).ok();
+    OspreyServer owner = owner(room);
+    TwirpClient elsewhere = new TwirpClient(other(owner));
+    try (SignalClient alice = SignalClient.join(owner.httpAddresses().get(0).getPort(), room, "alice")) {
+      alice.next(SignalResponse::hasJoin);
+      var listed = elsewhere.call("ListParticipants", ListParticipantsRequest.newBuilder().setRoom(room).build(), room,
+          ListParticipantsResponse.getDefaultInstance()).ok();
+      assertThat(listed.getParticipantsList()).extracting(ParticipantInfo::getIdentity).containsExactly("alice");
+      RoomParticipantIdentity who = RoomParticipantIdentity.newBuilder().setRoom(room).setIdentity("alice").build();
+      assertThat(elsewhere.call("GetParticipant", who, room, ParticipantInfo.getDefaultInstance()).ok().getIdentity())
+          .isEqualTo("alice");
+
+      ParticipantInfo updated = elsewhere.call("UpdateParticipant", UpdateParticipantRequest.newBuilder().setRoom(room)
+          .setIdentity("alice").setMetadata("from-the-other-node").build(), room, ParticipantInfo.getDefaultInstance()).ok();
+      assertThat(updated.getMetadata()).isEqualTo("from-the-other-node");
+      assertThat(alice.next(r -> r.hasUpdate()).getUpdate().getParticipants(0).getMetadata())
+          .isEqualTo("from-the-other-node");
+
+      var mute = elsewhere.call("MutePublishedTrack", MuteRoomTrackRequest.newBuilder().setRoom(room).setIdentity("alice")
+          .setTrackSid("TR_none").setMuted(true).build(), room, MuteRoomTrackResponse.getDefaultInstance());
+      assertThat(mute.status()).isEqualTo(404);
+      assertThat(mute.error()).as("the owner's own error, passed on").contains("track is not found");
+      elsewhere.call("UpdateSubscriptions", UpdateSubscriptionsRequest.newBuilder().setRoom(room).setIdentity("alice")
+          .addTrackSids("TR_none").setSubscribe(true).build(), room, UpdateSubscriptionsResponse.getDefaultInstance()).ok();
+      elsewhere.call("SendData", SendDataRequest.newBuilder().setRoom(room).setData(ByteString.copyFromUtf8("hi"))
+          .setKind(LivekitModels.DataPacket.Kind.RELIABLE).build(), room, SendDataResponse.getDefaultInstance()).ok();
+      LivekitModels.Room meta = elsewhere.call("UpdateRoomMetadata", UpdateRoomMetadataRequest.newBuilder()
+          .setRoom(room).setMetadata("room-meta").build(), room, LivekitModels.Room.getDefaultInstance()).ok();
+      assertThat(meta.getMetadata()).isEqualTo("room-meta");
+      assertThat(alice.next(SignalResponse::hasRoomUpdate).getRoomUpdate().getRoom().getMetadata()).isEqualTo("room-meta");
+      assertThat(new TwirpClient(owner).call("ListRooms", ListRoomsRequest.newBuilder().addNames(room).build(), room,
+          ListRoomsResponse.getDefaultInstance()).ok().getRooms(0).getMetadata()).isEqualTo("room-meta");
+      // the listing view on the other node follows the owner's change
+      assertThat(elsewhere.call("ListRooms", ListRoomsRequest.newBuilder().addNames(room).build(), room,
+          ListRoomsResponse.getDefaultInstance()).ok().getRooms(0).getMetadata()).isEqualTo("room-meta");
+
+      elsewhere.call("RemoveParticipant", who, room, RemoveParticipantResponse.getDefaultInstance()).ok();
+      assertThat(alice.next(SignalResponse::hasLeave).getLeave().getReason())
+          .isEqualTo(LivekitModels.DisconnectReason.PARTICIPANT_REMOVED);
+      assertThat(elsewhere.call("ListParticipants", ListParticipantsRequest.newBuilder().setRoom(room).build(), room,
+          ListParticipantsResponse.getDefaultInstance()).ok().getParticipantsList()).isEmpty();
+      var gone = elsewhere.call("GetParticipant", who, room, ParticipantInfo.getDefaultInstance());
+      assertThat(gone.status()).isEqualTo(404);
+      assertThat(gone.error()).contains("participant does not exist");
+    }
+  }
+
+  @Test
+  void aRoomNobodyHostsIsNotFoundOnEveryNode() {
+    String room = newRoom("nowhere");
+    for (OspreyServer node : List.of(a, b)) {
+      var answer = new TwirpClient(node).call("ListParticipants", ListParticipantsRequest.newBuilder().setRoom(room)
+          .build(), room, ListParticipantsResponse.getDefaultInstance());
+      assertThat(answer.status()).isEqualTo(404);
+      assertThat(answer.error()).isEqualTo("{\"code\":\"not_found\",\"msg\":\"requested room does not exist\"}");
+    }
   }
 
   private static int count(String room, String event) {
