@@ -41,20 +41,40 @@ public record NodeInfo(String id, URI httpUrl, String rtcIp, String region, Node
     return new NodeInfo(id, httpUrl, rtcIp, region, newState, newStats, version);
   }
 
-  /** The registry entry. */
+  /** The registry entry (counts and times as JSON integers, loads as decimals). */
   public String toJson() {
-    Struct stats = Struct.newBuilder()
-        .putFields("rooms", number(this.stats.rooms()))
-        .putFields("participants", number(this.stats.participants()))
-        .putFields("cpu_load", number(this.stats.cpuLoad()))
-        .putFields("sys_load", number(this.stats.sysLoad()))
-        .putFields("updated_at_ms", number(this.stats.updatedAtMs()))
-        .build();
-    return ProtoJson.compact(Struct.newBuilder()
-        .putFields("id", text(id)).putFields("http_url", text(httpUrl.toString())).putFields("rtc_ip", text(rtcIp))
-        .putFields("region", text(region)).putFields("state", text(state.wire())).putFields("version", text(version))
-        .putFields("stats", Value.newBuilder().setStructValue(stats).build())
-        .build());
+    StringBuilder b = new StringBuilder(256).append('{');
+    field(b, "id", id).append(',');
+    field(b, "http_url", httpUrl.toString()).append(',');
+    field(b, "rtc_ip", rtcIp).append(',');
+    field(b, "region", region).append(',');
+    field(b, "state", state.wire()).append(',');
+    field(b, "version", version).append(",\"stats\":{");
+    b.append("\"rooms\":").append(stats.rooms())
+        .append(",\"participants\":").append(stats.participants())
+        .append(",\"cpu_load\":").append(decimal(stats.cpuLoad()))
+        .append(",\"sys_load\":").append(decimal(stats.sysLoad()))
+        .append(",\"updated_at_ms\":").append(stats.updatedAtMs());
+    return b.append("}}").toString();
+  }
+
+  private static StringBuilder field(StringBuilder b, String name, String value) {
+    b.append('"').append(name).append("\":\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"');
+  }
+
+  private static String decimal(double d) {
+    return Double.isFinite(d) ? String.format(java.util.Locale.ROOT, "%.3f", d) : "-1";
   }
 
   /** Parses a registry entry; anything missing, mistyped or out of range is a typed error. */
@@ -88,14 +108,6 @@ public record NodeInfo(String id, URI httpUrl, String rtcIp, String region, Node
     } catch (IllegalArgumentException e) {
       throw new MalformedNodeEntryException(e.getMessage());
     }
-  }
-
-  private static Value text(String s) {
-    return Value.newBuilder().setStringValue(s).build();
-  }
-
-  private static Value number(double d) {
-    return Value.newBuilder().setNumberValue(d).build();
   }
 
   private static String string(Struct s, String field) throws MalformedNodeEntryException {

@@ -11,7 +11,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -60,7 +60,7 @@ public final class RedisConnector implements AutoCloseable {
         .build());
     resources.eventBus().get().subscribe(event -> {
       switch (event) {
-        case ConnectionDeactivatedEvent e when !closing ->
+        case ReconnectAttemptEvent e when !closing && e.getAttempt() == 1 ->
             log.warn("redis: connection to {} lost; reconnecting", e.remoteAddress());
         case ConnectionActivatedEvent e -> {
           log.info("redis: connected to {}", e.remoteAddress());
@@ -113,6 +113,7 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   private void shutdown() {
+    closing = true;
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }

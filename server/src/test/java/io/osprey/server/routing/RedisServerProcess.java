@@ -24,6 +24,7 @@ public final class RedisServerProcess implements AutoCloseable {
   private final int port;
   private final List<String> extraArgs;
   private Process process;
+  private Path sentinelConf;
 
   private RedisServerProcess(Path binary, int port, List<String> extraArgs) {
     this.binary = binary;
@@ -36,6 +37,19 @@ public final class RedisServerProcess implements AutoCloseable {
     RedisServerProcess redis = new RedisServerProcess(binary(), freePort(), List.of(extraArgs));
     redis.startProcess();
     return redis;
+  }
+
+  /** Starts a Sentinel (redis-server --sentinel) watching the master {@code name} on {@code masterPort}. */
+  public static RedisServerProcess startSentinel(String name, int masterPort) throws IOException {
+    int port = freePort();
+    Path conf = Path.of("target", "sentinel-" + port + ".conf").toAbsolutePath();
+    Files.createDirectories(conf.getParent());
+    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nsentinel monitor " + name + " 127.0.0.1 " + masterPort
+        + " 1\n");
+    RedisServerProcess sentinel = new RedisServerProcess(binary(), port, List.of());
+    sentinel.sentinelConf = conf;
+    sentinel.startProcess();
+    return sentinel;
   }
 
   /** The redis-server binary, or an error saying how to get one. */
@@ -73,8 +87,13 @@ public final class RedisServerProcess implements AutoCloseable {
   private void startProcess() throws IOException {
     Path log = Path.of("target", "redis-" + port + ".log");
     Files.createDirectories(log.getParent());
-    List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+    List<String> command = new java.util.ArrayList<>();
+    if (sentinelConf != null) {
+      command.addAll(List.of(binary.toString(), sentinelConf.toString(), "--sentinel"));
+    } else {
+      command.addAll(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+          "--appendonly", "no"));
+    }
     command.addAll(extraArgs);
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -111,7 +130,8 @@ public final class RedisServerProcess implements AutoCloseable {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[7];
       int n = in.readNBytes(buf, 0, 7);
-      return new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+      String answer = new String(buf, 0, n, StandardCharsets.US_ASCII);
+      return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH"); // up, and asking for the password
     } catch (IOException e) {
       return false;
     }
