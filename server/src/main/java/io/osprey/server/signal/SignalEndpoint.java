@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /rtc} and {@code /rtc/v1}: LiveKit's WebSocket signalling (v0 with two peer connections,
  * v1 with one). The token and the
- * room are checked before the upgrade, with livekit-server's plain-text errors; then the
+ * room are checked before the upgrade, with livekit-server's plain-text errors; a room hosted by
+ * another node has the whole connection relayed there ({@link SignalRelay}); then the
  * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
  * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} is the same with one peer
  * connection: the join request (and the client's first offer) rides in the {@code join_request}
@@ -43,6 +44,7 @@ public final class SignalEndpoint extends ValidateEndpoint {
 
   private final RoomManager rooms;
   private final Router router;
+  private final SignalRelay relay;
   private final MediaNode media;
   private final int maxMessageBytes;
   private final KeyProvider keys;
@@ -52,6 +54,7 @@ public final class SignalEndpoint extends ValidateEndpoint {
                         MediaNode media, int maxMessageBytes) {
     super(auth, router, autoCreate);
     this.router = router;
+    this.relay = new SignalRelay(router.nodeId(), maxMessageBytes);
     this.keys = keys;
     this.rooms = rooms;
     this.media = media;
@@ -100,7 +103,9 @@ public final class SignalEndpoint extends ValidateEndpoint {
     }
     LivekitRtc.JoinRequest joinRequest = join;
     String roomName = grants.video().room();
-    var where = mayCreate(grants) ? router.place(roomName) : router.locate(roomName);
+    // a join relayed by another node was placed here by it: this node claims the room, never relays again
+    boolean relayed = request.headers().contains(SignalRelay.RELAYED_BY);
+    var where = relayed ? router.claim(roomName) : mayCreate(grants) ? router.place(roomName) : router.locate(roomName);
     whenDone(ctx, request, where, (location, error) -> {
       if (error != null) {
         routingFailed(ctx, request, error);
@@ -109,8 +114,9 @@ public final class SignalEndpoint extends ValidateEndpoint {
       switch (location) {
         case RoomLocation.Absent a ->
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "requested room does not exist");
-        case RoomLocation.Remote remote -> HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "room " + roomName + " is hosted on node " + remote.node().info().id() + ": join through that node");
+        case RoomLocation.Remote remote when relayed -> HttpResponses.text(ctx, request,
+            HttpResponseStatus.SERVICE_UNAVAILABLE, "room " + roomName + " is hosted on node " + remote.node().info().id());
+        case RoomLocation.Remote remote -> relay.relay(ctx, request, path, remote.node().info());
         case RoomLocation.Local l -> joinHere(ctx, request, path, query, grants, options, joinRequest, refresher);
       }
     });
