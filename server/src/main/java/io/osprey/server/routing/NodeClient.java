@@ -8,8 +8,6 @@ import io.osprey.protocol.auth.AccessToken;
 import io.osprey.protocol.auth.ClaimGrants;
 import io.osprey.protocol.json.MalformedJsonException;
 import io.osprey.protocol.json.ProtoJson;
-import io.osprey.server.twirp.TwirpCall;
-import io.osprey.server.twirp.TwirpException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,12 +23,19 @@ import java.util.concurrent.CompletionException;
  * The node-to-node call path: a RoomService call forwarded to the room's owner is a plain Twirp
  * request (protobuf) to the owner's HTTP address from the registry, carrying the caller's grants
  * in a fresh one-minute token signed with one of the cluster's API keys (every node has the same
- * keys, as in livekit), and marked {@link TwirpCall#FORWARDED_BY} so the owner answers it itself.
+ * keys, as in livekit), and marked {@link #FORWARDED_BY} so the owner answers it itself.
  * Every call is bounded: {@link #CONNECT_TIMEOUT} to connect, {@link #CALL_TIMEOUT} in all; a node
  * that does not answer in time, or refuses the connection, is a Twirp {@code unavailable} error
  * naming it.
  */
 public final class NodeClient {
+  /**
+   * The header a forwarded call carries (value: the forwarding node's id). The owner answers such
+   * a call itself and never forwards it again, so a stale placement cannot bounce a call between
+   * nodes; the header only narrows what a call may do, so a client setting it gains nothing.
+   */
+  public static final String FORWARDED_BY = "X-Osprey-Forwarded-By";
+
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
@@ -86,7 +91,7 @@ public final class NodeClient {
     HttpRequest http = HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT)
         .header("Content-Type", "application/protobuf")
         .header("Authorization", "Bearer " + token(grants))
-        .header(TwirpCall.FORWARDED_BY, selfId)
+        .header(FORWARDED_BY, selfId)
         .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray()))
         .build();
     return this.http.sendAsync(http, HttpResponse.BodyHandlers.ofByteArray())
@@ -104,37 +109,38 @@ public final class NodeClient {
       try {
         return (M) responseType.getParserForType().parseFrom(response.body());
       } catch (InvalidProtocolBufferException e) {
-        throw new CompletionException(new TwirpException(TwirpException.Code.INTERNAL,
-            "node " + node.id() + " answered a malformed " + responseType.getDescriptorForType().getName()));
+        throw new CompletionException(new RoutingException("internal",
+            "node " + node.id() + " answered a malformed " + responseType.getDescriptorForType().getName(),
+            Map.of("node_id", node.id())));
       }
     }
     throw new CompletionException(twirpError(node, response));
   }
 
   /** The owner's Twirp error as this node's, so the client sees the owner's code and message. */
-  private static TwirpException twirpError(NodeInfo node, HttpResponse<byte[]> response) {
+  private static RoutingException twirpError(NodeInfo node, HttpResponse<byte[]> response) {
     String body = new String(response.body(), StandardCharsets.UTF_8);
     try {
       Struct error = ProtoJson.parseObject(body);
       Value code = error.getFieldsMap().get("code");
       Value msg = error.getFieldsMap().get("msg");
       if (code != null && code.hasStringValue() && msg != null && msg.hasStringValue()) {
-        return new TwirpException(TwirpException.Code.fromWire(code.getStringValue()), msg.getStringValue());
+        return new RoutingException(code.getStringValue(), msg.getStringValue(), Map.of());
       }
     } catch (MalformedJsonException e) {
       // not a Twirp error (a plain-text 401, a proxy's page): reported below
     }
-    return new TwirpException(TwirpException.Code.UNAVAILABLE, "node " + node.id() + " answered HTTP "
+    return new RoutingException("unavailable", "node " + node.id() + " answered HTTP "
         + response.statusCode() + ": " + body.lines().findFirst().orElse(""), Map.of("node_id", node.id()));
   }
 
-  private static TwirpException unreachable(NodeInfo node, Throwable error) {
+  private static RoutingException unreachable(NodeInfo node, Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     String why = cause instanceof HttpTimeoutException ? "no answer within " + CALL_TIMEOUT.toSeconds() + " s"
         : cause.getMessage() != null ? cause.getMessage()
         : cause instanceof java.net.ConnectException ? "cannot connect"
         : cause.getClass().getSimpleName();
-    return new TwirpException(TwirpException.Code.UNAVAILABLE, "the room's node " + node.id() + " ("
+    return new RoutingException("unavailable", "the room's node " + node.id() + " ("
         + node.httpUrl() + ") is unreachable: " + why, Map.of("node_id", node.id()));
   }
 }

@@ -11,7 +11,6 @@ import io.osprey.protocol.livekit.LivekitModels;
 import io.osprey.server.config.ServerConfig;
 import io.osprey.server.room.Room;
 import io.osprey.server.room.RoomManager;
-import io.osprey.server.twirp.TwirpException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -46,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisRouter implements Router {
   private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
+  private static final long UNUSED_CLAIM_NANOS = 10_000_000_000L;
 
   private final String nodeId = Guid.next(Guid.NODE);
   private final RoomManager rooms;
@@ -56,7 +55,8 @@ public final class RedisRouter implements Router {
   private final Duration statsInterval;
   private final ServerConfig config;
   private final ScheduledExecutorService writer;
-  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+  /** Rooms this node claimed, with when (nanos): a claim for a room never created here is released. */
+  private final Map<String, Long> claimed = new ConcurrentHashMap<>();
   private final RandomGenerator random = RandomGenerator.getDefault();
   private volatile NodeRegistry registry;
 
@@ -107,7 +107,10 @@ public final class RedisRouter implements Router {
       throw new IllegalStateException("cannot register node " + nodeId + " in Redis at " + connector.where());
     }
     long every = statsInterval.toMillis();
-    writer.scheduleAtFixedRate(() -> registry.heartbeat(), every, every, TimeUnit.MILLISECONDS);
+    writer.scheduleAtFixedRate(() -> {
+      releaseUnused();
+      registry.heartbeat();
+    }, every, every, TimeUnit.MILLISECONDS);
     // back from an outage (Redis restarted empty, perhaps): re-register now, not at the next beat
     connector.onConnected(() -> onWriter(registry::heartbeat));
     log.info("routing: node {} registered at {} (rtc {})", nodeId, httpUrl, rtcIp);
@@ -158,8 +161,7 @@ public final class RedisRouter implements Router {
       return candidates().thenCompose(candidates -> {
         Optional<NodeInfo> chosen = selector.select(candidates, random);
         if (chosen.isEmpty()) {
-          return CompletableFuture.failedFuture(new TwirpException(TwirpException.Code.UNAVAILABLE,
-              "no node is available to host room " + room));
+          return CompletableFuture.failedFuture(RoutingException.unavailable("no node is available to host room " + room));
         }
         return claimFor(room, chosen.get());
       });
@@ -193,7 +195,7 @@ public final class RedisRouter implements Router {
   /** The owner as a location; its entry from Redis, or the candidate's own info when Redis had none. */
   private RoomLocation location(String room, String owner, byte[] entry, NodeInfo candidate) {
     if (owner.equals(nodeId)) {
-      claimed.add(room);
+      claimed.putIfAbsent(room, System.nanoTime());
       return RoomLocation.LOCAL;
     }
     Optional<NodeInfo> info = entry != null ? registry.parse(owner, entry)
@@ -296,7 +298,7 @@ public final class RedisRouter implements Router {
     if (room.isEmpty()) {
       return CompletableFuture.completedFuture(null); // closed meanwhile: its release follows
     }
-    claimed.add(name);
+    claimed.putIfAbsent(name, System.nanoTime());
     String[] keys = {RedisScripts.ROOM_NODE, RedisScripts.nodeRoomsKey(nodeId)};
     byte[] snapshot = room.get().snapshot().toByteArray();
     return send(() -> redis.<byte[]>eval(RedisScripts.PUBLISH, ScriptOutputType.VALUE, keys,
@@ -325,6 +327,20 @@ public final class RedisRouter implements Router {
   }
 
   /**
+   * Releases claims this node made for rooms it never came to host (a join refused after
+   * placement, a create that failed): after {@link #UNUSED_CLAIM_NANOS} they would only send
+   * callers here to hear not_found. Runs on the router's thread.
+   */
+  private void releaseUnused() {
+    long now = System.nanoTime();
+    claimed.forEach((name, since) -> {
+      if (now - since > UNUSED_CLAIM_NANOS && rooms.get(name).isEmpty()) {
+        release(name);
+      }
+    });
+  }
+
+  /**
    * A room hosted here is owned by another live node (this node was taken for dead, or Redis lost
    * the record and the other node placed the name first): the record wins, so the room closes
    * here and its participants rejoin through the owner.
@@ -347,7 +363,7 @@ public final class RedisRouter implements Router {
 
   /**
    * Sends a command. Any failure (Redis away, a timeout, a command Lettuce refuses at once) fails
-   * the future with a Twirp {@code unavailable} error a client can read.
+   * the future with an {@code unavailable} {@link RoutingException} a client can read.
    */
   static <T> CompletableFuture<T> send(java.util.function.Supplier<io.lettuce.core.RedisFuture<T>> command) {
     CompletableFuture<T> sent;
@@ -357,11 +373,11 @@ public final class RedisRouter implements Router {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent.exceptionallyCompose(e -> CompletableFuture.failedFuture(
-        new TwirpException(TwirpException.Code.UNAVAILABLE, "Redis is unavailable: " + NodeRegistry.rootMessage(e))));
+        RoutingException.unavailable("Redis is unavailable: " + NodeRegistry.rootMessage(e))));
   }
 
   private static <T> CompletableFuture<T> notYet() {
-    return CompletableFuture.failedFuture(new TwirpException(TwirpException.Code.UNAVAILABLE, "node is starting"));
+    return CompletableFuture.failedFuture(RoutingException.unavailable("node is starting"));
   }
 
   @Override
@@ -369,7 +385,7 @@ public final class RedisRouter implements Router {
     NodeRegistry r = registry;
     if (r != null) {
       try {
-        onWriter(() -> r.deregister(List.copyOf(claimed))).get(2, TimeUnit.SECONDS);
+        onWriter(() -> r.deregister(List.copyOf(claimed.keySet()))).get(2, TimeUnit.SECONDS);
         log.info("routing: node {} left the cluster", nodeId);
       } catch (Exception e) {
         log.warn("routing: node {} could not remove its entry from Redis ({}); it expires in 5 s", nodeId,

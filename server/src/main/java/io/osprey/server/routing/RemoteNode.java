@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Another node of the cluster, as a room's owner: its registry entry, and the call path to its
- * RoomService. Calls complete with the owner's answer, or fail with a {@code TwirpException}: the
- * owner's own error, or {@code unavailable} when it cannot be reached in time.
+ * RoomService. Calls complete with the owner's answer, or fail with a {@link RoutingException}:
+ * the owner's own error, or {@code unavailable} when it cannot be reached in time.
  */
 public interface RemoteNode {
 

@@ -103,6 +103,12 @@ public final class SignalEndpoint extends ValidateEndpoint {
     }
     LivekitRtc.JoinRequest joinRequest = join;
     String roomName = grants.video().room();
+    try {
+      rooms.checkName(roomName); // before placing it anywhere
+    } catch (RoomManager.LimitException e) {
+      HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+      return;
+    }
     // a join relayed by another node was placed here by it: this node claims the room, never relays again
     boolean relayed = request.headers().contains(SignalRelay.RELAYED_BY);
     var where = relayed ? router.claim(roomName) : mayCreate(grants) ? router.place(roomName) : router.locate(roomName);

@@ -4,16 +4,12 @@ import io.osprey.protocol.auth.ClaimGrants;
 
 /**
  * Who is calling a Twirp method: the verified grants, and whether another node of the cluster
- * forwarded the call to this one (its {@code X-Osprey-Forwarded-By} header). A forwarded call is
- * answered here and never sent on, so a stale placement cannot bounce a call between nodes; the
- * header only narrows what a call may do, so a client setting it gains nothing.
+ * forwarded the call to this one (its {@link io.osprey.server.routing.NodeClient#FORWARDED_BY}
+ * header). A forwarded call is answered here and never sent on.
  *
  * @param forwardedBy the forwarding node's id, empty for a call from a client
  */
 public record TwirpCall(ClaimGrants grants, String forwardedBy) {
-  /** The HTTP header a forwarding node sets. */
-  public static final String FORWARDED_BY = "X-Osprey-Forwarded-By";
-
   public TwirpCall {
     forwardedBy = forwardedBy == null ? "" : forwardedBy;
   }

@@ -11,7 +11,6 @@ import io.osprey.protocol.livekit.LivekitRoom.ListRoomsRequest;
 import io.osprey.protocol.livekit.LivekitRoom.ListRoomsResponse;
 import io.osprey.server.OspreyServer;
 import io.osprey.server.TestServers;
-import io.osprey.server.twirp.TwirpCall;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +35,7 @@ class NodeFailureTest {
       CreateRoomRequest create = CreateRoomRequest.newBuilder().setName(room).build();
       // placed on the doomed node by name (the forwarded form claims the room for the node it reaches)
       LivekitModels.Room original = new TwirpClient(doomed.baseUrl()).call("CreateRoom", create, room,
-          LivekitModels.Room.getDefaultInstance(), Map.of(TwirpCall.FORWARDED_BY, "ND_test")).ok();
+          LivekitModels.Room.getDefaultInstance(), Map.of(NodeClient.FORWARDED_BY, "ND_test")).ok();
       assertThat(inspect.sync().hget("osprey:room_node", room)).isEqualTo(doomed.nodeId());
       assertThat(new TwirpClient(a).call("ListRooms", ListRoomsRequest.getDefaultInstance(), room,
           ListRoomsResponse.getDefaultInstance()).ok().getRoomsList()).extracting(LivekitModels.Room::getSid)

@@ -15,7 +15,6 @@ import io.osprey.protocol.livekit.LivekitRoom.ListRoomsRequest;
 import io.osprey.protocol.livekit.LivekitRoom.ListRoomsResponse;
 import io.osprey.server.OspreyServer;
 import io.osprey.server.TestServers;
-import io.osprey.server.twirp.TwirpCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +108,7 @@ class NodeRegistryTest {
     String room = "left-behind";
     // placed on c by name: the forwarded form of CreateRoom claims the room for the node it reaches
     new TwirpClient(c).call("CreateRoom", CreateRoomRequest.newBuilder().setName(room).build(), room,
-        LivekitModels.Room.getDefaultInstance(), Map.of(TwirpCall.FORWARDED_BY, "ND_test")).ok();
+        LivekitModels.Room.getDefaultInstance(), Map.of(NodeClient.FORWARDED_BY, "ND_test")).ok();
     assertThat(redis().hget("osprey:room_node", room)).isEqualTo(id);
     c.close();
     assertThat(redis().exists("osprey:node:" + id, "osprey:node_rooms:" + id)).isZero();
