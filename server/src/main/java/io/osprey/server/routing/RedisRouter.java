@@ -3,7 +3,6 @@ package io.osprey.server.routing;
 import static io.osprey.server.routing.NodeRegistry.bytes;
 import static io.osprey.server.routing.NodeRegistry.text;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.osprey.protocol.Guid;
@@ -58,6 +57,7 @@ public final class RedisRouter implements Router {
   /** Rooms this node claimed, with when (nanos): a claim for a room never created here is released. */
   private final Map<String, Long> claimed = new ConcurrentHashMap<>();
   private final RandomGenerator random = RandomGenerator.getDefault();
+  private final RoomListing listing;
   private volatile NodeRegistry registry;
 
   private RedisRouter(ServerConfig config, RoomManager rooms, RedisConnector connector) {
@@ -68,6 +68,7 @@ public final class RedisRouter implements Router {
     this.nodes = new NodeClient(nodeId, config.keys());
     this.selector = new NodeSelector(config.nodeSelector());
     this.statsInterval = config.nodeStatsInterval();
+    this.listing = new RoomListing(redis, rooms, nodeId);
     this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "osprey-router-" + nodeId);
       t.setDaemon(true);
@@ -216,68 +217,8 @@ public final class RedisRouter implements Router {
 
   @Override
   public CompletableFuture<List<LivekitModels.Room>> listRooms(Collection<String> names) {
-    if (registry == null) {
-      return notYet();
-    }
-    CompletableFuture<Map<String, String>> owners = names.isEmpty()
-        ? send(() -> redis.hgetall(RedisScripts.ROOM_NODE)).thenApply(RedisRouter::texts)
-        : send(() -> redis.hmget(RedisScripts.ROOM_NODE, names.toArray(String[]::new))).thenApply(kvs -> {
-          Map<String, String> m = new HashMap<>();
-          kvs.forEach(kv -> {
-            if (kv.hasValue()) {
-              m.put(kv.getKey(), text(kv.getValue()));
-            }
-          });
-          return m;
-        });
-    return owners.thenCombine(registry.liveNodes(), (owner, live) -> new Object[] {owner, live})
-        .thenCompose(both -> {
-          @SuppressWarnings("unchecked") Map<String, String> owner = (Map<String, String>) both[0];
-          @SuppressWarnings("unchecked") Map<String, NodeInfo> live = (Map<String, NodeInfo>) both[1];
-          List<LivekitModels.Room> out = new ArrayList<>();
-          // this node's rooms from its own truth, unless a live node elsewhere owns the name
-          for (LivekitModels.Room r : rooms.list(names)) {
-            String o = owner.get(r.getName());
-            if (o == null || o.equals(nodeId) || !live.containsKey(o)) {
-              out.add(r);
-            }
-          }
-          List<CompletableFuture<List<LivekitModels.Room>>> others = new ArrayList<>();
-          for (String id : live.keySet()) {
-            if (!id.equals(nodeId)) {
-              others.add(listingOf(id, owner));
-            }
-          }
-          return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            others.forEach(f -> out.addAll(f.join()));
-            out.sort((a, b) -> Long.compare(a.getCreationTimeMs(), b.getCreationTimeMs()));
-            return out;
-          });
-        });
-  }
-
-  /** The rooms node {@code id} lists that the placement record says it owns. */
-  private CompletableFuture<List<LivekitModels.Room>> listingOf(String id, Map<String, String> owner) {
-    return send(() -> redis.hgetall(RedisScripts.nodeRoomsKey(id))).thenApply(listing -> {
-      List<LivekitModels.Room> out = new ArrayList<>();
-      listing.forEach((name, value) -> {
-        if (!id.equals(owner.get(name))) {
-          return;
-        }
-        try {
-          out.add(LivekitModels.Room.parseFrom(value));
-        } catch (InvalidProtocolBufferException e) {
-          log.warn("routing: skipping room {} in node {}'s listing, which does not parse: {}", name, id, e.getMessage());
-        }
-      });
-      return out;
-    });
-  }
-
-  private static Map<String, String> texts(Map<String, byte[]> m) {
-    Map<String, String> out = new HashMap<>();
-    m.forEach((k, v) -> out.put(k, text(v)));
-    return out;
+    NodeRegistry r = registry;
+    return r == null ? notYet() : listing.list(names, r);
   }
 
   // ---- this node's rooms ----
