@@ -91,7 +91,8 @@ public final class OspreyServer implements AutoCloseable {
     };
     boolean loopbackOnly = config.development() || (!config.bindAddresses().isEmpty()
         && config.bindAddresses().stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1") || a.equals("localhost")));
-    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), config.audio(), loopbackOnly);
+    String nodeId = io.osprey.protocol.Guid.next(io.osprey.protocol.Guid.NODE);
+    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), config.audio(), loopbackOnly, nodeId);
     // rooms live on the media loop with their participants' connections: routing needs no hand-offs
     // the router hears of room changes to keep the cluster's listing view of this node's rooms
     RoomEvents listing = new RoomEvents() {
@@ -107,7 +108,7 @@ public final class OspreyServer implements AutoCloseable {
     this.rooms = new RoomManager(config.room(), config.limits(), media::loop,
         RoomEvents.all(webhooks, counting, listing), clock);
     try {
-      this.router = config.redis().enabled() ? RedisRouter.connect(config, rooms) : new LocalRouter(rooms);
+      this.router = config.redis().enabled() ? RedisRouter.connect(config, rooms, nodeId) : new LocalRouter(rooms, nodeId);
     } catch (RuntimeException e) {
       media.close();
       webhooks.close();

@@ -1,6 +1,5 @@
 package io.osprey.server.routing;
 
-import io.osprey.protocol.Guid;
 import io.osprey.protocol.livekit.LivekitModels;
 import io.osprey.server.room.RoomManager;
 import java.util.Collection;
@@ -17,10 +16,12 @@ public final class LocalRouter implements Router {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final RoomManager rooms;
-  private final String nodeId = Guid.next(Guid.NODE);
+  private final String nodeId;
 
-  public LocalRouter(RoomManager rooms) {
+  /** @param nodeId this node's id ({@code ND_...}) */
+  public LocalRouter(RoomManager rooms, String nodeId) {
     this.rooms = rooms;
+    this.nodeId = nodeId;
   }
 
   @Override

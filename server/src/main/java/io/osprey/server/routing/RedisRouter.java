@@ -5,7 +5,6 @@ import static io.osprey.server.routing.NodeRegistry.text;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.osprey.protocol.Guid;
 import io.osprey.protocol.livekit.LivekitModels;
 import io.osprey.server.config.ServerConfig;
 import io.osprey.server.room.Room;
@@ -45,7 +44,7 @@ public final class RedisRouter implements Router {
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
   private static final long UNUSED_CLAIM_NANOS = 10_000_000_000L;
 
-  private final String nodeId = Guid.next(Guid.NODE);
+  private final String nodeId;
   private final RoomManager rooms;
   private final RedisConnector connector;
   private final RedisAsyncCommands<String, byte[]> redis;
@@ -60,7 +59,8 @@ public final class RedisRouter implements Router {
   private final RoomListing listing;
   private volatile NodeRegistry registry;
 
-  private RedisRouter(ServerConfig config, RoomManager rooms, RedisConnector connector) {
+  private RedisRouter(ServerConfig config, RoomManager rooms, String nodeId, RedisConnector connector) {
+    this.nodeId = nodeId;
     this.config = config;
     this.rooms = rooms;
     this.connector = connector;
@@ -79,12 +79,13 @@ public final class RedisRouter implements Router {
   /**
    * Connects to the configured Redis; the node joins the cluster at {@link #register}.
    *
+   * @param nodeId this node's id ({@code ND_...}), unique in the cluster
    * @throws IllegalStateException if Redis cannot be reached
    */
-  public static RedisRouter connect(ServerConfig config, RoomManager rooms) {
+  public static RedisRouter connect(ServerConfig config, RoomManager rooms, String nodeId) {
     RedisConnector connector = RedisConnector.connect(config.redis());
-    log.info("routing: node rooms through Redis at {}", connector.where());
-    return new RedisRouter(config, rooms, connector);
+    log.info("routing: node {} routes rooms through Redis at {}", nodeId, connector.where());
+    return new RedisRouter(config, rooms, nodeId, connector);
   }
 
   @Override

@@ -101,7 +101,7 @@ public class ValidateEndpoint implements RtcEndpoint {
     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
         ? error.getCause() : error;
     log.warn("cannot route a join: {}", cause.toString());
-    HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot reach the room's node: "
+    HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot route the join: "
         + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
   }
 

@@ -73,6 +73,8 @@ class SignalRelayTest {
          SignalClient alice = SignalClient.join(port(elsewhere), room, "alice")) {
       SignalResponse join = alice.next(SignalResponse::hasJoin);
       assertThat(join.getJoin().getRoom().getSid()).isEqualTo(owner.rooms().get(room).orElseThrow().snapshot().getSid());
+      assertThat(join.getJoin().getServerInfo().getNodeId()).as("the node the participant lives on")
+          .isEqualTo(owner.router().nodeId());
       assertThat(owner.rooms().get(room).orElseThrow().hasParticipant("alice")).isTrue();
       assertThat(elsewhere.rooms().get(room)).as("the relaying node hosts nothing").isEmpty();
 
