@@ -35,6 +35,25 @@ final class SignalClient implements WebSocket.Listener, AutoCloseable {
     return c;
   }
 
+  /** Joins over {@code /rtc/v1} (one peer connection, the join request in the query) through the node at {@code httpPort}. */
+  static SignalClient joinV1(int httpPort, String room, String identity) {
+    String token = new AccessToken("devkey", "secret").identity(identity)
+        .video(VideoGrant.builder().roomJoin(true).room(room).build()).toJwt();
+    var join = io.osprey.protocol.livekit.LivekitRtc.JoinRequest.newBuilder()
+        .setClientInfo(io.osprey.protocol.livekit.LivekitModels.ClientInfo.newBuilder().setProtocol(16))
+        .setConnectionSettings(io.osprey.protocol.livekit.LivekitRtc.ConnectionSettings.newBuilder().setAutoSubscribe(true))
+        .build();
+    String param = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        io.osprey.protocol.livekit.LivekitRtc.WrappedJoinRequest.newBuilder().setJoinRequest(join.toByteString()).build()
+            .toByteArray());
+    SignalClient c = new SignalClient();
+    c.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+        .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/rtc/v1?access_token=" + token + "&join_request=" + param),
+            c)
+        .orTimeout(10, TimeUnit.SECONDS).join();
+    return c;
+  }
+
   /** The next response matching {@code which}, skipping others, or an error after 10 s. */
   SignalResponse next(Predicate<SignalResponse> which) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

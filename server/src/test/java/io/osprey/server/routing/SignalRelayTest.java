@@ -114,6 +114,18 @@ class SignalRelayTest {
   }
 
   @Test
+  void aSinglePeerConnectionJoinIsRelayedWithItsJoinRequest() throws Exception {
+    String room = "relayed-v1";
+    OspreyServer owner = create(room, 0);
+    OspreyServer elsewhere = owner == a ? b : a;
+    try (SignalClient frank = SignalClient.joinV1(port(elsewhere), room, "frank")) {
+      SignalResponse join = frank.next(SignalResponse::hasJoin);
+      assertThat(join.getJoin().getServerInfo().getNodeId()).isEqualTo(owner.router().nodeId());
+      assertThat(owner.rooms().get(room).orElseThrow().hasParticipant("frank")).isTrue();
+    }
+  }
+
+  @Test
   void aRelayedClientThatLeavesLeavesTheOwnersRoom() throws Exception {
     String room = "leaving";
     OspreyServer owner = create(room, 0);
