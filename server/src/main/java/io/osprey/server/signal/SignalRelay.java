@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -166,9 +167,9 @@ final class SignalRelay {
           upstream.close();
           return;
         }
-        client.pipeline().addLast("relay", new Pipe(upstream));
+        client.pipeline().addLast("relay", new Pipe(upstream, false));
         client.pipeline().remove(client.handler());
-        upstream.pipeline().replace(this, "relay", new Pipe(client.channel()));
+        upstream.pipeline().replace(this, "relay", new Pipe(client.channel(), true));
         upstream.config().setAutoRead(true);
         log.debug("signal relay: {} relayed to node {}", client.channel().remoteAddress(), owner.id());
       });
@@ -191,13 +192,18 @@ final class SignalRelay {
 
   /**
    * One direction of a relayed connection: frames read here are written to the peer as they are;
-   * reading pauses while the peer's outbound buffer is above its high-water mark.
+   * reading pauses while the peer's outbound buffer is above its high-water mark. When this side
+   * goes away without a close frame having passed, the client side is given a proper close (1001,
+   * going away) rather than a dropped connection, so it knows to rejoin.
    */
   private static final class Pipe extends ChannelInboundHandlerAdapter {
     private final Channel peer;
+    private final boolean peerIsClient;
+    private boolean closeSeen;
 
-    Pipe(Channel peer) {
+    Pipe(Channel peer, boolean peerIsClient) {
       this.peer = peer;
+      this.peerIsClient = peerIsClient;
     }
 
     @Override
@@ -206,6 +212,7 @@ final class SignalRelay {
         io.netty.util.ReferenceCountUtil.release(msg);
         return;
       }
+      closeSeen |= frame instanceof CloseWebSocketFrame;
       peer.write(frame);
       if (!peer.isWritable()) {
         ctx.channel().config().setAutoRead(false); // resumed by the peer's channelWritabilityChanged
@@ -228,7 +235,14 @@ final class SignalRelay {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      if (peerIsClient && !closeSeen && peer.isActive()) {
+        log.info("signal relay: the room's node closed {}'s connection without a word: closing it with 1001",
+            peer.remoteAddress());
+        peer.writeAndFlush(new CloseWebSocketFrame(1001, "the room's node went away"))
+            .addListener(ChannelFutureListener.CLOSE);
+      } else {
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
     }
 
     @Override

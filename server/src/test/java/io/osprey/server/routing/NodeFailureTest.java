@@ -9,17 +9,20 @@ import io.osprey.protocol.livekit.LivekitModels;
 import io.osprey.protocol.livekit.LivekitRoom.CreateRoomRequest;
 import io.osprey.protocol.livekit.LivekitRoom.ListRoomsRequest;
 import io.osprey.protocol.livekit.LivekitRoom.ListRoomsResponse;
+import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
 import io.osprey.server.OspreyServer;
 import io.osprey.server.TestServers;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node killed with SIGKILL (its own process) leaves a registry entry nobody refreshes: until
- * it expires, calls for its rooms fail with a clear Twirp error naming it; then the next create
- * takes the room over (re-homes it) on a live node.
+ * A node killed with SIGKILL (its own process) leaves a registry entry nobody refreshes: its
+ * relayed participants are closed with 1001 at once; until the entry expires, calls for its rooms
+ * fail with a clear Twirp error naming it; then the next create takes the room over (re-homes it)
+ * on a live node, and the participant rejoins there.
  */
 class NodeFailureTest {
 
@@ -41,8 +44,14 @@ class NodeFailureTest {
           ListRoomsResponse.getDefaultInstance()).ok().getRoomsList()).extracting(LivekitModels.Room::getSid)
           .containsExactly(original.getSid());
 
+      // a participant of that room who joined through the surviving node (relayed to the doomed one)
+      SignalClient grace = SignalClient.join(a.httpAddresses().get(0).getPort(), room, "grace");
+      assertThat(grace.next(SignalResponse::hasJoin).getJoin().getServerInfo().getNodeId()).isEqualTo(doomed.nodeId());
+
       doomed.kill();
       long killed = System.nanoTime();
+      // a clean failure for the relayed participant: a close with 1001 (going away), not a silent hang
+      assertThat(grace.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
       // its entry is still live for up to 5 s: the owner is tried, and the error says which node is unreachable
       var meanwhile = new TwirpClient(a).call("CreateRoom", create, room, LivekitModels.Room.getDefaultInstance());
       assertThat(meanwhile.status()).isEqualTo(503);
@@ -64,6 +73,11 @@ class NodeFailureTest {
       assertThat(new TwirpClient(a).call("ListRooms", ListRoomsRequest.getDefaultInstance(), room,
           ListRoomsResponse.getDefaultInstance()).ok().getRoomsList()).extracting(LivekitModels.Room::getSid)
           .containsExactly(rehomed.get().getSid());
+      // and the participant rejoins through the surviving node, into the re-homed room
+      try (SignalClient again = SignalClient.join(a.httpAddresses().get(0).getPort(), room, "grace")) {
+        assertThat(again.next(SignalResponse::hasJoin).getJoin().getServerInfo().getNodeId())
+            .isEqualTo(a.router().nodeId());
+      }
       client.shutdown();
     }
   }
