@@ -121,7 +121,7 @@ public final class OspreyServer implements AutoCloseable {
         metrics);
     int signalLimit = config.limits().signalMessageSizeLimit() > 0 ? config.limits().signalMessageSizeLimit() : 2 << 20;
     RtcEndpoint rtc = new SignalEndpoint(auth, keys, rooms, router, config.room().autoCreate(), media, signalLimit);
-    HttpRouter httpRouter = new HttpRouter(twirp, rtc, () -> true);
+    HttpRouter httpRouter = new HttpRouter(twirp, rtc, router::healthy);
     List<InetSocketAddress> addresses = (config.bindAddresses().isEmpty() ? List.of("0.0.0.0") : config.bindAddresses())
         .stream().map(a -> new InetSocketAddress(a, config.port())).toList();
     this.http = new HttpServer(loops, serverChannel, addresses, config.limits().maxApiRequestBodySize(), httpRouter);

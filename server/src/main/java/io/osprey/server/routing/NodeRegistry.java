@@ -33,6 +33,7 @@ final class NodeRegistry {
   private final BiConsumer<String, String> onConflict;
   private final Set<String> reportedBadEntries = ConcurrentHashMap.newKeySet();
   private volatile NodeInfo self;
+  private volatile long lastWrittenNanos = System.nanoTime();
   private boolean failing;
 
   /**
@@ -87,6 +88,7 @@ final class NodeRegistry {
             }
             return false;
           }
+          lastWrittenNanos = System.nanoTime();
           if (failing) {
             failing = false;
             log.info("node registry: node {} registered again ({} rooms re-claimed)", entry.id(), rooms.size());
@@ -96,6 +98,11 @@ final class NodeRegistry {
           }
           return true;
         });
+  }
+
+  /** Nanos (System.nanoTime) since this node's entry was last written. */
+  long sinceWrittenNanos() {
+    return System.nanoTime() - lastWrittenNanos;
   }
 
   /** Removes this node's entry and listing, and its claims on {@code rooms}. */

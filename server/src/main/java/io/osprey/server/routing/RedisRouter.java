@@ -43,6 +43,7 @@ public final class RedisRouter implements Router {
   private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
   private static final long UNUSED_CLAIM_NANOS = 10_000_000_000L;
+  private static final long HEALTHY_WITHIN_NANOS = 4_000_000_000L;
 
   private final String nodeId;
   private final RoomManager rooms;
@@ -116,6 +117,12 @@ public final class RedisRouter implements Router {
     // back from an outage (Redis restarted empty, perhaps): re-register now, not at the next beat
     connector.onConnected(() -> onWriter(registry::heartbeat));
     log.info("routing: node {} registered at {} (rtc {})", nodeId, httpUrl, rtcIp);
+  }
+
+  @Override
+  public boolean healthy() {
+    NodeRegistry r = registry;
+    return r != null && r.sinceWrittenNanos() <= HEALTHY_WITHIN_NANOS;
   }
 
   @Override

@@ -51,6 +51,14 @@ public interface Router extends AutoCloseable {
    */
   void register(java.net.URI httpUrl, String rtcIp);
 
+  /**
+   * Whether this node is fit to take traffic, for the health check ({@code GET /}): for a cluster,
+   * whether its registry entry was written in the last 4 s, as livekit-server's "Not Ready" rule.
+   */
+  default boolean healthy() {
+    return true;
+  }
+
   /** The node is ready: selectors may place rooms on it. */
   void serving();
 

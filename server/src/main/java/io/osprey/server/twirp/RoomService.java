@@ -120,8 +120,8 @@ public final class RoomService implements TwirpService {
           widen(remote.node().callRoomService("CreateRoom", r, c.grants(), LivekitModels.Room.getDefaultInstance()));
       case RoomLocation.Remote remote -> CompletableFuture.failedFuture(new TwirpException(TwirpException.Code.ABORTED,
           "room " + name + " is placed on node " + remote.node().info().id()));
-      case RoomLocation.Absent a -> CompletableFuture.failedFuture(
-          new TwirpException(TwirpException.Code.INTERNAL, "room " + name + " could not be placed"));
+      case RoomLocation.Absent a -> CompletableFuture.failedFuture( // its owner's entry did not parse
+          new TwirpException(TwirpException.Code.UNAVAILABLE, "room " + name + " could not be placed"));
     });
   }
 

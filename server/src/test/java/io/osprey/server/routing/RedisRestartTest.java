@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
  * and listing from what they host.
  */
 class RedisRestartTest {
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  private static int health(OspreyServer node) throws Exception {
+    return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + node.httpAddresses().get(0).getPort() + "/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
 
   @Test
   void nodesReconnectReregisterAndReclaimTheirRoomsAfterARedisRestart() throws Exception {
@@ -42,6 +49,8 @@ class RedisRestartTest {
       assertThat(during.status()).isEqualTo(503);
       assertThat(during.error()).contains("\"code\":\"unavailable\"", "Redis is unavailable");
       assertThat(owner.rooms().get(room)).isPresent();
+      // and the health check tells load balancers once the node's entry is 4 s old, as livekit-server does
+      await().atMost(Duration.ofSeconds(10)).until(() -> health(a) == 406 && health(b) == 406);
 
       long restarted = System.nanoTime();
       redis.restart();
@@ -54,6 +63,8 @@ class RedisRestartTest {
         System.err.println("measured: both nodes re-registered and the room re-claimed " + ms + " ms after Redis restarted");
         client.shutdown();
       }
+      assertThat(health(a)).isEqualTo(200);
+      assertThat(health(b)).isEqualTo(200);
       assertThat(logs.logged("redis: connected to")).isTrue();
       assertThat(logs.logged("node", "registered again")).isTrue();
       ListRoomsResponse after = new TwirpClient(other).call("ListRooms", ListRoomsRequest.getDefaultInstance(), room,
