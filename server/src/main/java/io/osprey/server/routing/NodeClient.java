@@ -75,14 +75,9 @@ public final class NodeClient {
     };
   }
 
-  /** A token with {@code grants}, for a call or a relayed join to another node. */
-  public String token(ClaimGrants grants) {
+  /** A one-minute token with {@code grants}, for a call to another node. */
+  private String token(ClaimGrants grants) {
     return AccessToken.of(apiKey, apiSecret, grants).validFor(Duration.ofMinutes(1)).toJwt();
-  }
-
-  /** This node's id, as other nodes see it. */
-  public String selfId() {
-    return selfId;
   }
 
   private <M extends Message> CompletableFuture<M> call(NodeInfo node, String service, String method, Message request,

@@ -94,11 +94,6 @@ public final class RedisRouter implements Router {
     return nodeId;
   }
 
-  /** The node-to-node client (forwarded calls, relayed joins). */
-  public NodeClient nodeClient() {
-    return nodes;
-  }
-
   @Override
   public void register(URI httpUrl, String rtcIp) {
     NodeInfo self = new NodeInfo(nodeId, httpUrl, rtcIp, config.region(), NodeState.STARTING,
