@@ -120,6 +120,25 @@ class NodeRegistryTest {
   }
 
   @Test
+  void aNodeHostingARoomThePlacementRecordGivesToAnotherLiveNodeClosesItsCopy() throws Exception {
+    // as after a node was taken for dead (a stalled heartbeat) and its room re-homed meanwhile
+    String room = "split";
+    new TwirpClient(a).call("CreateRoom", CreateRoomRequest.newBuilder().setName(room).build(), room,
+        LivekitModels.Room.getDefaultInstance(), Map.of(NodeClient.FORWARDED_BY, "ND_test")).ok();
+    try (LogCapture logs = new LogCapture();
+         SignalClient hal = SignalClient.join(a.httpAddresses().get(0).getPort(), room, "hal")) {
+      hal.next(io.osprey.protocol.livekit.LivekitRtc.SignalResponse::hasJoin);
+      redis().hset("osprey:room_node", room, b.router().nodeId());
+      await().atMost(Duration.ofSeconds(5)).until(() -> a.rooms().get(room).isEmpty());
+      assertThat(logs.logged("room split is hosted here but node " + b.router().nodeId() + " owns it")).isTrue();
+      assertThat(hal.next(io.osprey.protocol.livekit.LivekitRtc.SignalResponse::hasLeave).getLeave().getReason())
+          .isEqualTo(LivekitModels.DisconnectReason.ROOM_DELETED);
+      assertThat(redis().hget("osprey:room_node", room)).as("the record is left to the owner it names")
+          .isEqualTo(b.router().nodeId());
+    }
+  }
+
+  @Test
   void entriesThatDoNotParseAreSkippedWithALogLine() {
     SetArgs minute = SetArgs.Builder.px(60_000);
     try (LogCapture logs = new LogCapture()) {
