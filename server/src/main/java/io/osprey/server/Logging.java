@@ -1,6 +1,6 @@
 package io.osprey.server;
 
-/** Configures slf4j-simple before the first logger is created: one line per event, Netty kept quiet. */
+/** Configures slf4j-simple before the first logger is created: one line per event, Netty and Lettuce kept quiet. */
 final class Logging {
   private Logging() {}
 
@@ -12,6 +12,8 @@ final class Logging {
     };
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", l);
     setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.io.lettuce", "warn"); // the router logs Redis connection changes itself
+    setIfAbsent("org.slf4j.simpleLogger.log.reactor", "warn");
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");

@@ -23,6 +23,10 @@ import io.osprey.server.http.TwirpEndpoint;
 import io.osprey.server.metrics.Metrics;
 import io.osprey.server.room.RoomEvents;
 import io.osprey.server.room.RoomManager;
+import io.osprey.server.routing.LocalRouter;
+import io.osprey.server.routing.NodeAddresses;
+import io.osprey.server.routing.RedisRouter;
+import io.osprey.server.routing.Router;
 import io.osprey.server.signal.SignalEndpoint;
 import io.osprey.server.twirp.RoomService;
 import io.osprey.server.webhook.WebhookNotifier;
@@ -57,6 +61,7 @@ public final class OspreyServer implements AutoCloseable {
   private final WebhookNotifier webhooks;
   private final HttpServer http;
   private final io.osprey.server.rtc.MediaNode media;
+  private final Router router;
 
   private OspreyServer(ServerConfig config, InstantSource clock) throws IOException, InterruptedException {
     this.config = config;
@@ -86,18 +91,50 @@ public final class OspreyServer implements AutoCloseable {
     };
     boolean loopbackOnly = config.development() || (!config.bindAddresses().isEmpty()
         && config.bindAddresses().stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1") || a.equals("localhost")));
-    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), config.audio(), loopbackOnly);
+    String nodeId = io.osprey.protocol.Guid.next(io.osprey.protocol.Guid.NODE);
+    this.media = io.osprey.server.rtc.MediaNode.start(config.rtc(), config.audio(), loopbackOnly, nodeId);
     // rooms live on the media loop with their participants' connections: routing needs no hand-offs
-    this.rooms = new RoomManager(config.room(), config.limits(), media::loop, RoomEvents.all(webhooks, counting), clock);
+    // the router hears of room changes to keep the cluster's listing view of this node's rooms
+    RoomEvents listing = new RoomEvents() {
+      @Override public void roomStarted(io.osprey.protocol.livekit.LivekitModels.Room r) { router().roomUpdated(r); }
+      @Override public void roomFinished(io.osprey.protocol.livekit.LivekitModels.Room r) {
+        router().roomClosed(r.getName());
+      }
+      @Override public void participantJoined(io.osprey.protocol.livekit.LivekitModels.Room r,
+          io.osprey.protocol.livekit.LivekitModels.ParticipantInfo p) { router().roomUpdated(r); }
+      @Override public void participantLeft(io.osprey.protocol.livekit.LivekitModels.Room r,
+          io.osprey.protocol.livekit.LivekitModels.ParticipantInfo p) { router().roomUpdated(r); }
+    };
+    this.rooms = new RoomManager(config.room(), config.limits(), media::loop,
+        RoomEvents.all(webhooks, counting, listing), clock);
+    try {
+      this.router = config.redis().enabled() ? RedisRouter.connect(config, rooms, nodeId) : new LocalRouter(rooms, nodeId);
+    } catch (RuntimeException e) {
+      media.close();
+      webhooks.close();
+      webhookThread.shutdownNow();
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      throw e;
+    }
     Authenticator auth = new Authenticator(new TokenVerifier(keys, clock));
-    TwirpEndpoint twirp = new TwirpEndpoint(Map.of("livekit.RoomService", new RoomService(rooms, clock)), auth, metrics);
+    TwirpEndpoint twirp = new TwirpEndpoint(Map.of("livekit.RoomService", new RoomService(rooms, router, clock)), auth,
+        metrics);
     int signalLimit = config.limits().signalMessageSizeLimit() > 0 ? config.limits().signalMessageSizeLimit() : 2 << 20;
-    RtcEndpoint rtc = new SignalEndpoint(auth, keys, rooms, config.room().autoCreate(), media, signalLimit);
-    HttpRouter router = new HttpRouter(twirp, rtc, () -> true);
+    RtcEndpoint rtc = new SignalEndpoint(auth, keys, rooms, router, config.room().autoCreate(), media, signalLimit);
+    HttpRouter httpRouter = new HttpRouter(twirp, rtc, router::healthy);
     List<InetSocketAddress> addresses = (config.bindAddresses().isEmpty() ? List.of("0.0.0.0") : config.bindAddresses())
         .stream().map(a -> new InetSocketAddress(a, config.port())).toList();
-    this.http = new HttpServer(loops, serverChannel, addresses, config.limits().maxApiRequestBodySize(), router);
+    this.http = new HttpServer(loops, serverChannel, addresses, config.limits().maxApiRequestBodySize(), httpRouter);
     loops.scheduleAtFixedRate(rooms::sweep, 1, 1, TimeUnit.SECONDS);
+    try {
+      String host = NodeAddresses.host(config.bindAddresses(), config.rtc().nodeIp());
+      router.register(NodeAddresses.httpUrl(config.bindAddresses(), config.rtc().nodeIp(),
+          http.addresses().get(0).getPort()), config.rtc().nodeIp().isBlank() ? host : config.rtc().nodeIp());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    router.serving();
     if (config.prometheusPort() > 0) {
       metrics.serve(config.bindAddresses().isEmpty() ? "0.0.0.0" : config.bindAddresses().get(0), config.prometheusPort());
     }
@@ -121,6 +158,11 @@ public final class OspreyServer implements AutoCloseable {
     return rooms;
   }
 
+  /** Where rooms live: this node only, or the cluster sharing Redis. */
+  public Router router() {
+    return router;
+  }
+
   public Metrics metrics() {
     return metrics;
   }
@@ -141,8 +183,10 @@ public final class OspreyServer implements AutoCloseable {
 
   @Override
   public void close() {
+    router.draining();
     http.close();
     rooms.closeAll();
+    router.close();
     media.close();
     webhooks.close();
     metrics.close();

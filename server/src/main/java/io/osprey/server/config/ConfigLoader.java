@@ -86,6 +86,7 @@ public final class ConfigLoader {
     String redisPassword = firstNonBlank(o.redisPassword, env.apply("REDIS_PASSWORD"), tree.string("redis.password"));
     String region = firstNonBlank(o.region, env.apply("LIVEKIT_REGION"), tree.string("region"));
 
+    List<String> warnings = new java.util.ArrayList<>();
     ServerConfig.Rtc rtc = new ServerConfig.Rtc(tree.port("rtc.tcp_port"), udpPort(udp), orEmpty(nodeIp),
         tree.bool("rtc.use_ice_lite"), tree.bool("rtc.enable_loopback_candidate"),
         (int) tree.integer("rtc.packet_buffer_size_video"), (int) tree.integer("rtc.packet_buffer_size_audio"),
@@ -105,7 +106,23 @@ public final class ConfigLoader {
         nonNegative(tree, "webhook.resource_url_notifier.max_depth"),
         tree.strings("webhook.filter_params.include_events"), tree.strings("webhook.filter_params.exclude_events"));
     ServerConfig.Redis redis = new ServerConfig.Redis(orEmpty(redisAddress), tree.string("redis.username"),
-        orEmpty(redisPassword), (int) tree.integer("redis.db"), tree.bool("redis.use_tls"));
+        orEmpty(redisPassword), (int) tree.integer("redis.db"), tree.bool("redis.use_tls"),
+        tree.string("redis.sentinel_master_name"), tree.string("redis.sentinel_username"),
+        tree.string("redis.sentinel_password"), tree.strings("redis.sentinel_addresses"),
+        tree.duration("redis.dial_timeout", ChronoUnit.MILLIS), tree.duration("redis.read_timeout", ChronoUnit.MILLIS));
+    if (!tree.strings("redis.cluster_addresses").isEmpty()) {
+      throw new ConfigException("config: redis.cluster_addresses: Redis Cluster is not supported by osprey;"
+          + " give redis.address, or sentinel_master_name with sentinel_addresses");
+    }
+    if (redis.db() < 0) {
+      throw new ConfigException("config: redis.db must not be negative, not " + redis.db());
+    }
+    ServerConfig.NodeSelector selector = nodeSelector(tree, warnings);
+    java.time.Duration statsInterval = tree.duration("node_stats.stats_update_interval", ChronoUnit.NANOS);
+    if (statsInterval.isNegative() || statsInterval.isZero() || statsInterval.compareTo(java.time.Duration.ofSeconds(4)) > 0) {
+      throw new ConfigException("config: node_stats.stats_update_interval must be above 0 and at most 4s (a node"
+          + " silent for 5s counts as gone), not " + statsInterval.toMillis() + "ms");
+    }
     ServerConfig.Audio audio = new ServerConfig.Audio((int) tree.integer("audio.active_level"),
         (int) tree.integer("audio.min_percentile"), tree.duration("audio.update_interval", ChronoUnit.MILLIS),
         (int) tree.integer("audio.smooth_intervals"));
@@ -122,7 +139,6 @@ public final class ConfigLoader {
         throw new ConfigException("config: webhook.api_key '" + webhook.apiKey() + "' is not one of the API keys");
       }
     }
-    List<String> warnings = new java.util.ArrayList<>();
     if (!dev) {
       keys.forEach((k, s) -> {
         if (s.length() < 32) {
@@ -131,8 +147,35 @@ public final class ConfigLoader {
       });
     }
     ServerConfig config = new ServerConfig(tree.port("port"), bind, orEmpty(region), keys, dev,
-        logLevel == null ? "info" : logLevel, rtc, room, limits, webhook, redis, audio, prometheusPort);
+        logLevel == null ? "info" : logLevel, rtc, room, limits, webhook, redis, selector, statsInterval, audio,
+        prometheusPort);
     return new Loaded(config, warnings);
+  }
+
+  /** The node selector; kinds and orders osprey does not implement fall back with a warning. */
+  private static ServerConfig.NodeSelector nodeSelector(ConfigTree tree, List<String> warnings) throws ConfigException {
+    String kind = tree.string("node_selector.kind").strip().toLowerCase(java.util.Locale.ROOT);
+    String sortBy = tree.string("node_selector.sort_by").strip().toLowerCase(java.util.Locale.ROOT);
+    String algorithm = tree.string("node_selector.algorithm").strip().toLowerCase(java.util.Locale.ROOT);
+    if (kind.isEmpty()) {
+      kind = "any";
+    } else if (!List.of("any", "cpuload", "sysload").contains(kind)) {
+      warnings.add("node_selector.kind " + kind + " is not supported by osprey; using any");
+      kind = "any";
+    }
+    if (sortBy.isEmpty()) {
+      sortBy = "random";
+    } else if (!List.of("random", "cpuload", "sysload", "rooms", "clients").contains(sortBy)) {
+      warnings.add("node_selector.sort_by " + sortBy + " is not supported by osprey; using random");
+      sortBy = "random";
+    }
+    if (algorithm.isEmpty()) {
+      algorithm = "lowest";
+    } else if (!List.of("lowest", "twochoice").contains(algorithm)) {
+      throw new ConfigException("config: node_selector.algorithm must be lowest or twochoice, not '" + algorithm + "'");
+    }
+    return new ServerConfig.NodeSelector(kind, sortBy, algorithm, tree.decimal("node_selector.cpu_load_limit"),
+        tree.decimal("node_selector.sysload_limit"));
   }
 
   private static int udpPort(String udp) throws ConfigException {

@@ -22,6 +22,8 @@ public record ServerConfig(
     Limits limits,
     Webhook webhook,
     Redis redis,
+    NodeSelector nodeSelector,
+    Duration nodeStatsInterval,
     Audio audio,
     int prometheusPort) {
 
@@ -58,11 +60,45 @@ public record ServerConfig(
     }
   }
 
-  /** {@code redis}: unset address means one node with in-memory state. */
-  public record Redis(String address, String username, String password, int db, boolean useTls) {
-    public boolean enabled() {
-      return !address.isBlank();
+  /**
+   * {@code redis}: unset address (and no sentinels) means one node with in-memory state. With
+   * {@code sentinelMasterName} and {@code sentinelAddresses} the master is found through Redis
+   * Sentinel, as livekit's {@code redis.go} does.
+   *
+   * @param connectTimeout {@code dial_timeout}; zero takes the client's default
+   * @param commandTimeout {@code read_timeout}; zero takes the client's default
+   */
+  public record Redis(String address, String username, String password, int db, boolean useTls,
+                      String sentinelMasterName, String sentinelUsername, String sentinelPassword,
+                      List<String> sentinelAddresses, Duration connectTimeout, Duration commandTimeout) {
+    public Redis {
+      sentinelAddresses = List.copyOf(sentinelAddresses);
     }
+
+    /** No Redis: a single node. */
+    public static Redis none() {
+      return new Redis("", "", "", 0, false, "", "", "", List.of(), Duration.ZERO, Duration.ZERO);
+    }
+
+    public boolean enabled() {
+      return !address.isBlank() || sentinel();
+    }
+
+    /** Whether the master is found through Sentinel. */
+    public boolean sentinel() {
+      return !sentinelMasterName.isBlank() && !sentinelAddresses.isEmpty();
+    }
+  }
+
+  /**
+   * {@code node_selector}: how a new room's node is chosen among the live, serving nodes
+   * (livekit's {@code routing/selector}). {@code kind} {@code any} takes every such node,
+   * {@code cpuload}/{@code sysload} first drop those over their limit; {@code sortBy} orders the
+   * rest ({@code random}, {@code cpuload}, {@code sysload}, {@code rooms}, {@code clients}) and
+   * {@code algorithm} picks the {@code lowest} or the better of {@code twochoice} random ones.
+   */
+  public record NodeSelector(String kind, String sortBy, String algorithm, double cpuLoadLimit, double sysloadLimit) {
+    public static final NodeSelector DEFAULT = new NodeSelector("any", "random", "lowest", 0.9, 0.9);
   }
 
   /** {@code audio}: speaker detection. */

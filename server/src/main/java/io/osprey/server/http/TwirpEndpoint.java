@@ -8,6 +8,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.osprey.server.metrics.Metrics;
+import io.osprey.server.routing.NodeClient;
+import io.osprey.server.routing.RoutingException;
+import io.osprey.server.twirp.TwirpCall;
 import io.osprey.server.twirp.TwirpCodec;
 import io.osprey.server.twirp.TwirpException;
 import io.osprey.server.twirp.TwirpService;
@@ -87,7 +90,8 @@ public final class TwirpEndpoint {
       return;
     }
     request.retain();
-    service.call(method, decoded, granted.grants()).whenComplete((response, error) -> {
+    service.call(method, decoded,
+        new TwirpCall(granted.grants(), request.headers().get(NodeClient.FORWARDED_BY))).whenComplete((response, error) -> {
       try {
         if (error == null) {
           HttpResponses.send(ctx, request, HttpResponseStatus.OK, codec.contentType(), codec.encode(response));
@@ -105,6 +109,9 @@ public final class TwirpEndpoint {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof TwirpException t) {
       return t;
+    }
+    if (cause instanceof RoutingException r) { // the cluster could not route it, or the owner refused it
+      return new TwirpException(TwirpException.Code.fromWire(r.code()), r.getMessage(), r.meta());
     }
     log.warn("Twirp handler failed", cause);
     return new TwirpException(TwirpException.Code.INTERNAL, "internal error");

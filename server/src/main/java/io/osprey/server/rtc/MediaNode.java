@@ -37,11 +37,14 @@ public final class MediaNode implements AutoCloseable {
   private final List<InetSocketAddress> tcpCandidates;
 
   private final SpeakerDetector speakers;
+  private final io.osprey.protocol.livekit.LivekitModels.ServerInfo serverInfo;
   private final java.util.concurrent.atomic.LongAdder retransmissions = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder nacksToPublishers = new java.util.concurrent.atomic.LongAdder();
 
-  private MediaNode(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly) throws InterruptedException {
+  private MediaNode(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly, String nodeId)
+      throws InterruptedException {
     this.config = rtc;
+    this.serverInfo = ServerInfo.of(nodeId);
     this.transport = NativeTransport.detect();
     this.group = transport.newGroup(1);
     InetAddress bind = loopbackOnly ? InetAddress.getLoopbackAddress() : anyAddress();
@@ -73,10 +76,16 @@ public final class MediaNode implements AutoCloseable {
    * Starts the media side.
    *
    * @param loopbackOnly bind and advertise loopback only (development mode, loopback bind addresses)
+   * @param nodeId       this node's id, told to clients in their JoinResponse
    */
-  public static MediaNode start(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly)
+  public static MediaNode start(ServerConfig.Rtc rtc, ServerConfig.Audio audio, boolean loopbackOnly, String nodeId)
       throws InterruptedException {
-    return new MediaNode(rtc, audio, loopbackOnly);
+    return new MediaNode(rtc, audio, loopbackOnly, nodeId);
+  }
+
+  /** JoinResponse.server_info of this node. */
+  io.osprey.protocol.livekit.LivekitModels.ServerInfo serverInfo() {
+    return serverInfo;
   }
 
   /** Active speakers of every room on this node. */

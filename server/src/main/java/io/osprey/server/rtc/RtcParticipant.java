@@ -160,7 +160,7 @@ public final class RtcParticipant implements ParticipantSession {
     boolean subscriberPrimary = !single && grants.video().maySubscribe();
     signal.send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
         .setRoom(room.snapshot()).setParticipant(model.info()).addAllOtherParticipants(others)
-        .setServerVersion(ServerInfo.VERSION).setServerInfo(ServerInfo.INFO)
+        .setServerVersion(ServerInfo.VERSION).setServerInfo(node.serverInfo())
         .setSubscriberPrimary(subscriberPrimary).setPingTimeout(15).setPingInterval(5)).build());
     refreshToken(System.nanoTime());
     boolean autoSubscribe = options.autoSubscribe() && grants.video().maySubscribe();

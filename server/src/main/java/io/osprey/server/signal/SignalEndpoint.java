@@ -19,6 +19,8 @@ import io.osprey.server.http.HttpResponses;
 import io.osprey.server.room.Room;
 import io.osprey.server.room.RoomManager;
 import io.osprey.server.rtc.MediaNode;
+import io.osprey.server.routing.RoomLocation;
+import io.osprey.server.routing.Router;
 import io.osprey.server.rtc.RtcParticipant;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /rtc} and {@code /rtc/v1}: LiveKit's WebSocket signalling (v0 with two peer connections,
  * v1 with one). The token and the
- * room are checked before the upgrade, with livekit-server's plain-text errors; then the
+ * room are checked before the upgrade, with livekit-server's plain-text errors; a room hosted by
+ * another node has the whole connection relayed there ({@link SignalRelay}); then the
  * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
  * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} is the same with one peer
  * connection: the join request (and the client's first offer) rides in the {@code join_request}
@@ -40,14 +43,18 @@ public final class SignalEndpoint extends ValidateEndpoint {
   private static final Logger log = LoggerFactory.getLogger(SignalEndpoint.class);
 
   private final RoomManager rooms;
+  private final Router router;
+  private final SignalRelay relay;
   private final MediaNode media;
   private final int maxMessageBytes;
   private final KeyProvider keys;
 
   /** @param maxMessageBytes the largest signal message (livekit-server: 2 MiB; larger closes with 1009) */
-  public SignalEndpoint(Authenticator auth, KeyProvider keys, RoomManager rooms, boolean autoCreate, MediaNode media,
-                        int maxMessageBytes) {
-    super(auth, rooms, autoCreate);
+  public SignalEndpoint(Authenticator auth, KeyProvider keys, RoomManager rooms, Router router, boolean autoCreate,
+                        MediaNode media, int maxMessageBytes) {
+    super(auth, router, autoCreate);
+    this.router = router;
+    this.relay = new SignalRelay(router.nodeId(), maxMessageBytes);
     this.keys = keys;
     this.rooms = rooms;
     this.media = media;
@@ -95,6 +102,36 @@ public final class SignalEndpoint extends ValidateEndpoint {
           parseInt(first(query, "protocol", "0")), false);
     }
     LivekitRtc.JoinRequest joinRequest = join;
+    String roomName = grants.video().room();
+    try {
+      rooms.checkName(roomName); // before placing it anywhere
+    } catch (RoomManager.LimitException e) {
+      HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    // a join relayed by another node was placed here by it: this node claims the room, never relays again
+    boolean relayed = request.headers().contains(SignalRelay.RELAYED_BY);
+    var where = relayed ? router.claim(roomName) : mayCreate(grants) ? router.place(roomName) : router.locate(roomName);
+    whenDone(ctx, request, where, (location, error) -> {
+      if (error != null) {
+        routingFailed(ctx, request, error);
+        return;
+      }
+      switch (location) {
+        case RoomLocation.Absent a ->
+            HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "requested room does not exist");
+        case RoomLocation.Remote remote when relayed -> HttpResponses.text(ctx, request,
+            HttpResponseStatus.SERVICE_UNAVAILABLE, "room " + roomName + " is hosted on node " + remote.node().info().id());
+        case RoomLocation.Remote remote -> relay.relay(ctx, request, path, remote.node().info());
+        case RoomLocation.Local l -> joinHere(ctx, request, path, query, grants, options, joinRequest, refresher);
+      }
+    });
+  }
+
+  /** The room lives here: checks its capacity, upgrades, and joins the participant on the room's loop. */
+  private void joinHere(ChannelHandlerContext ctx, FullHttpRequest request, String path,
+                        Map<String, List<String>> query, ClaimGrants grants, RtcParticipant.Options options,
+                        LivekitRtc.JoinRequest joinRequest, java.util.function.Supplier<String> refresher) {
     String roomName = grants.video().room();
     Room room;
     try {

@@ -45,6 +45,16 @@ public final class TwirpException extends Exception {
     public int httpStatus() {
       return status;
     }
+
+    /** The code named {@code wire}, or {@link #UNKNOWN}. */
+    public static Code fromWire(String wire) {
+      for (Code c : values()) {
+        if (c.wire.equals(wire)) {
+          return c;
+        }
+      }
+      return UNKNOWN;
+    }
   }
 
   private final Code code;

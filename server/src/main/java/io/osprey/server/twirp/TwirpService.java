@@ -1,7 +1,6 @@
 package io.osprey.server.twirp;
 
 import com.google.protobuf.Message;
-import io.osprey.protocol.auth.ClaimGrants;
 import java.util.concurrent.CompletableFuture;
 
 /** A Twirp service: {@code POST /twirp/<name>/<Method>}. */
@@ -14,5 +13,5 @@ public interface TwirpService {
   Message requestPrototype(String method);
 
   /** Runs a method; fails with {@link TwirpException} for errors the client should see. */
-  CompletableFuture<? extends Message> call(String method, Message request, ClaimGrants grants);
+  CompletableFuture<? extends Message> call(String method, Message request, TwirpCall call);
 }

@@ -107,6 +107,55 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsLiveKitsRedisAndNodeSelectorKeys() throws ConfigException {
+    ServerConfig c = load("--dev", "--redis-password", "from-flag", "--config-body", """
+        redis:
+          username: osprey
+          db: 2
+          use_tls: true
+          sentinel_master_name: main
+          sentinel_password: sp
+          sentinel_addresses: [10.0.0.1:26379, 10.0.0.2:26379]
+          dial_timeout: 1500
+        node_selector:
+          kind: cpuload
+          sort_by: rooms
+          algorithm: twochoice
+          cpu_load_limit: 0.7
+        node_stats:
+          stats_update_interval: 1s
+        """).config();
+    assertThat(c.redis().enabled()).as("sentinels alone enable Redis").isTrue();
+    assertThat(c.redis().sentinel()).isTrue();
+    assertThat(c.redis().sentinelAddresses()).containsExactly("10.0.0.1:26379", "10.0.0.2:26379");
+    assertThat(c.redis().password()).isEqualTo("from-flag");
+    assertThat(c.redis().username()).isEqualTo("osprey");
+    assertThat(c.redis().db()).isEqualTo(2);
+    assertThat(c.redis().useTls()).isTrue();
+    assertThat(c.redis().connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.nodeSelector()).isEqualTo(new ServerConfig.NodeSelector("cpuload", "rooms", "twochoice", 0.7, 0.9));
+    assertThat(c.nodeStatsInterval()).isEqualTo(Duration.ofSeconds(1));
+    ServerConfig defaults = load("--dev").config();
+    assertThat(defaults.nodeSelector()).isEqualTo(ServerConfig.NodeSelector.DEFAULT);
+    assertThat(defaults.nodeStatsInterval()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void selectorsOspreyLacksFallBackWithAWarningAndRedisClusterIsRefused() throws ConfigException {
+    ConfigLoader.Loaded loaded = load("--dev", "--config-body", "node_selector:\n  kind: regionaware\n  sort_by: tracks\n");
+    assertThat(loaded.config().nodeSelector().kind()).isEqualTo("any");
+    assertThat(loaded.config().nodeSelector().sortBy()).isEqualTo("random");
+    assertThat(loaded.warnings()).anyMatch(w -> w.contains("node_selector.kind regionaware is not supported"))
+        .anyMatch(w -> w.contains("node_selector.sort_by tracks is not supported"));
+    assertThat(failure("--dev", "--config-body", "redis:\n  cluster_addresses: [a:1]\n"))
+        .contains("Redis Cluster is not supported");
+    assertThat(failure("--dev", "--config-body", "node_selector:\n  algorithm: best\n"))
+        .contains("node_selector.algorithm must be lowest or twochoice");
+    assertThat(failure("--dev", "--config-body", "node_stats:\n  stats_update_interval: 5s\n"))
+        .contains("stats_update_interval must be above 0 and at most 4s");
+  }
+
+  @Test
   void namesAnUnknownKeyByItsFullPath() {
     assertThat(failure("--dev", "--config-body", "rtc:\n  tcp_prot: 1\n")).isEqualTo("config: unknown key 'rtc.tcp_prot'");
     assertThat(failure("--dev", "--config-body", "bogus: 1")).isEqualTo("config: unknown key 'bogus'");

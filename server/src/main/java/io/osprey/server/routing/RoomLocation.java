@@ -1,0 +1,20 @@
+package io.osprey.server.routing;
+
+/**
+ * Where a room lives, as the {@link Router} found it: on this node, on another node (reached
+ * through {@link RemoteNode}), or nowhere.
+ */
+public sealed interface RoomLocation {
+
+  /** The room is (or is to be) hosted by this node: act on the local {@code RoomManager}. */
+  record Local() implements RoomLocation {}
+
+  /** The room is hosted by another live node: calls and signalling go to it. */
+  record Remote(RemoteNode node) implements RoomLocation {}
+
+  /** No live node hosts the room. */
+  record Absent() implements RoomLocation {}
+
+  RoomLocation LOCAL = new Local();
+  RoomLocation ABSENT = new Absent();
+}

@@ -1,0 +1,36 @@
+package io.osprey.server.routing;
+
+import java.util.Map;
+
+/**
+ * Why a call could not be routed, or how the room's owner refused it: a code with the names
+ * Twirp and livekit's psrpc share ({@code unavailable} when Redis or the owner cannot be reached,
+ * else the owner's own code, e.g. {@code not_found}), a message a client can read, and metadata
+ * such as the {@code node_id} concerned. The Twirp layer answers it as the Twirp error of that code.
+ */
+public final class RoutingException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  private final String code;
+  private final transient Map<String, String> meta;
+
+  public RoutingException(String code, String message, Map<String, String> meta) {
+    super(message, null, false, false);
+    this.code = code;
+    this.meta = Map.copyOf(meta);
+  }
+
+  /** Redis, the owner, or any node to place a room on, cannot be reached. */
+  public static RoutingException unavailable(String message) {
+    return new RoutingException("unavailable", message, Map.of());
+  }
+
+  /** The code, as Twirp names it. */
+  public String code() {
+    return code;
+  }
+
+  public Map<String, String> meta() {
+    return meta;
+  }
+}
