@@ -1,5 +1,6 @@
 package io.osprey.server.routing;
 
+import io.osprey.testkit.RedisServerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,4 @@
-package io.osprey.server.routing;
-
-import static org.awaitility.Awaitility.await;
+package io.osprey.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,8 +95,19 @@ public final class RedisServerProcess implements AutoCloseable {
     command.addAll(extraArgs);
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    await("redis-server on " + port + " answers PING").atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(50)).until(this::answersPing);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!answersPing()) {
+      if (System.nanoTime() > deadline) {
+        stop();
+        throw new IOException("redis-server on " + port + " did not answer PING within 10 s (log: " + log + ")");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for redis-server", e);
+      }
+    }
   }
 
   /** Stops the server at once (its data is gone: no persistence). */

@@ -1,0 +1,100 @@
+package io.osprey.e2e.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.osprey.sdk.api.RoomServiceClient;
+import io.osprey.sdk.room.DataKind;
+import io.osprey.sdk.room.DataOptions;
+import io.osprey.sdk.room.LocalTrack;
+import io.osprey.sdk.room.RemoteParticipant;
+import io.osprey.sdk.room.RemoteTrack;
+import io.osprey.sdk.room.RemoteTrackPublication;
+import io.osprey.sdk.room.Room;
+import io.osprey.sdk.room.RoomListener;
+import io.osprey.sdk.room.RoomOptions;
+import io.osprey.sdk.room.TrackSink;
+import io.osprey.server.OspreyServer;
+import io.osprey.server.config.ConfigLoader;
+import io.osprey.server.config.ServerOptions;
+import io.osprey.testkit.MediaFixtures;
+import io.osprey.testkit.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Two Osprey nodes sharing a real redis-server: alice joins through node A, which comes to own
+ * the room; bob joins through node B, whose signal connection is relayed to A. Bob's VP8 file
+ * reaches alice frame by frame, alice's reliable messages reach bob in order, and ListRooms on
+ * either node shows the room once with both participants.
+ */
+class MultiNodeSdkTest {
+
+  private static OspreyServer node(RedisServerProcess redis) throws Exception {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n"
+        + "  tcp_port: 0\nredis:\n  address: " + redis.address() + "\n");
+    return OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system());
+  }
+
+  private static String url(OspreyServer node) {
+    return "ws://127.0.0.1:" + node.httpAddresses().get(0).getPort();
+  }
+
+  @Test
+  void participantsOnTwoNodesShareOneRoom() throws Exception {
+    AtomicLong frames = new AtomicLong();
+    List<String> messages = new CopyOnWriteArrayList<>();
+    RoomListener aliceListener = new RoomListener() {
+      @Override
+      public void onTrackSubscribed(RemoteTrack track, RemoteTrackPublication pub, RemoteParticipant p) {
+        track.addSink(new TrackSink() {
+          @Override
+          public void onFrame(byte[] frame, long rtpTimestamp, boolean keyFrame) {
+            frames.incrementAndGet();
+          }
+        });
+      }
+    };
+    RoomListener bobListener = new RoomListener() {
+      @Override
+      public void onDataReceived(byte[] data, RemoteParticipant from, DataKind kind, String topic) {
+        messages.add((from == null ? "?" : from.identity()) + ":" + new String(data, StandardCharsets.UTF_8));
+      }
+    };
+    try (RedisServerProcess redis = RedisServerProcess.start();
+         OspreyServer a = node(redis);
+         OspreyServer b = node(redis);
+         Room alice = Room.connect(url(a), "devkey", "secret", "across", "alice", RoomOptions.defaults(), aliceListener);
+         Room bob = Room.connect(url(b), "devkey", "secret", "across", "bob", RoomOptions.defaults(), bobListener)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> alice.participant("bob").isPresent()
+          && bob.participant("alice").isPresent());
+      bob.localParticipant().publishTrack(LocalTrack.fromFile(MediaFixtures.vp8Ivf(),
+          LocalTrack.Options.defaults().withLoop(true))).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(15)).alias("bob's video reaches alice across nodes")
+          .until(() -> frames.get() > 60);
+      for (int i = 0; i < 100; i++) {
+        alice.localParticipant().publishData(("m" + i).getBytes(StandardCharsets.UTF_8), DataOptions.reliable());
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> messages.size() == 100);
+      for (int i = 0; i < 100; i++) {
+        assertThat(messages.get(i)).isEqualTo("alice:m" + i);
+      }
+      for (OspreyServer node : List.of(a, b)) {
+        RoomServiceClient rooms = new RoomServiceClient(url(node), "devkey", "secret");
+        var listed = rooms.listRooms(List.of());
+        assertThat(listed).as("listed once on every node").hasSize(1);
+        assertThat(listed.get(0).getName()).isEqualTo("across");
+        assertThat(rooms.listParticipants("across")).extracting(p -> p.getIdentity())
+            .containsExactlyInAnyOrder("alice", "bob");
+      }
+    }
+  }
+}
