@@ -183,9 +183,9 @@ public final class OspreyServer implements AutoCloseable {
 
   @Override
   public void close() {
-    router.draining();
-    http.close();
-    rooms.closeAll();
+    router.draining(); // no new rooms here
+    http.close(); // no new joins; open connections stay to hear why they end
+    rooms.closeAll(router.clustered()); // clustered: rejoin, the next join places the room on another node
     router.close();
     media.close();
     webhooks.close();

@@ -97,4 +97,46 @@ class MultiNodeSdkTest {
       }
     }
   }
+
+  /**
+   * A node that shuts down gracefully (as on SIGTERM) asks its participants to rejoin; one whose
+   * signal came through the other node rejoins there and is back in a working room, re-homed on
+   * the surviving node, within 5 s.
+   */
+  @Test
+  void aNodeShuttingDownHandsItsParticipantsToAnother() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger aliceReconnecting = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger bobReconnected = new java.util.concurrent.atomic.AtomicInteger();
+    try (RedisServerProcess redis = RedisServerProcess.start();
+         OspreyServer b = node(redis)) {
+      OspreyServer a = node(redis);
+      try (Room alice = Room.connect(url(a), "devkey", "secret", "handover", "alice",
+               RoomOptions.defaults().withMaxReconnects(1), new RoomListener() {
+                 @Override
+                 public void onReconnecting() {
+                   aliceReconnecting.incrementAndGet();
+                 }
+               });
+           Room bob = Room.connect(url(b), "devkey", "secret", "handover", "bob", RoomOptions.defaults(),
+               new RoomListener() {
+                 @Override
+                 public void onReconnected() {
+                   bobReconnected.incrementAndGet();
+                 }
+               })) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> bob.participant("alice").isPresent());
+        long shutdownAt = System.nanoTime();
+        a.close(); // what the SIGTERM hook runs
+        await().atMost(Duration.ofSeconds(5)).alias("bob rejoins through node B")
+            .until(() -> bobReconnected.get() == 1 && bob.state() == Room.State.CONNECTED);
+        System.out.printf("bob back in a working room %d ms after node A began shutting down%n",
+            (System.nanoTime() - shutdownAt) / 1_000_000);
+        assertThat(aliceReconnecting.get()).as("alice was asked to rejoin, not just dropped").isEqualTo(1);
+        RoomServiceClient rooms = new RoomServiceClient(url(b), "devkey", "secret");
+        assertThat(rooms.listParticipants("handover")).extracting(p -> p.getIdentity()).containsExactly("bob");
+        bob.localParticipant().publishData("still here".getBytes(StandardCharsets.UTF_8), DataOptions.reliable())
+            .get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
 }

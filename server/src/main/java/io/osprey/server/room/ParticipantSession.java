@@ -22,4 +22,12 @@ public interface ParticipantSession {
 
   /** Tells the participant to leave (a LeaveRequest) and closes the connection. */
   void close(DisconnectReason reason);
+
+  /**
+   * Tells the participant to rejoin (a LeaveRequest with action RECONNECT: this node is going away
+   * and another will take the room) and closes the connection.
+   */
+  default void closeForRejoin(DisconnectReason reason) {
+    close(reason);
+  }
 }

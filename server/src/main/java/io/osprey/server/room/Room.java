@@ -206,6 +206,11 @@ public final class Room {
 
   /** Closes the room: every participant is told {@code reason} and removed. */
   public void close(DisconnectReason reason) {
+    close(reason, false);
+  }
+
+  /** Closes the room; {@code rejoin}: its participants are asked to rejoin (the node is going away). */
+  public void close(DisconnectReason reason, boolean rejoin) {
     if (closed) {
       return;
     }
@@ -213,7 +218,11 @@ public final class Room {
     List<Participant> all = new ArrayList<>(participants.values());
     participants.clear();
     for (Participant p : all) {
-      p.session().close(reason);
+      if (rejoin) {
+        p.session().closeForRejoin(reason);
+      } else {
+        p.session().close(reason);
+      }
       events.participantLeft(snapshot, p.info().toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build());
     }
     publish();

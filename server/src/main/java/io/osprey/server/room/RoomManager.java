@@ -130,10 +130,19 @@ public final class RoomManager {
     }
   }
 
-  /** Closes every room (server shutdown). */
-  public void closeAll() {
+  /**
+   * Closes every room at server shutdown: participants hear SERVER_SHUTDOWN, and with
+   * {@code rejoin} (other nodes will take the rooms) are asked to rejoin rather than to leave.
+   */
+  public void closeAll(boolean rejoin) {
     for (String name : List.copyOf(rooms.keySet())) {
-      delete(name).join();
+      Room room = rooms.remove(name);
+      if (room != null) {
+        onRoom(room, r -> {
+          r.close(DisconnectReason.SERVER_SHUTDOWN, rejoin);
+          return true;
+        }).join();
+      }
     }
   }
 

@@ -121,6 +121,11 @@ public final class RedisRouter implements Router {
   }
 
   @Override
+  public boolean clustered() {
+    return true;
+  }
+
+  @Override
   public void serving() {
     changeState(NodeState.SERVING);
   }

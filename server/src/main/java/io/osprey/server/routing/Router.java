@@ -55,6 +55,11 @@ public interface Router extends AutoCloseable {
    * Whether this node is fit to take traffic, for the health check ({@code GET /}): for a cluster,
    * whether its registry entry was written in the last 4 s, as livekit-server's "Not Ready" rule.
    */
+  /** Whether other nodes share the rooms (so a node going away asks its participants to rejoin). */
+  default boolean clustered() {
+    return false;
+  }
+
   default boolean healthy() {
     return true;
   }

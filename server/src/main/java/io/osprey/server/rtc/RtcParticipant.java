@@ -466,11 +466,21 @@ public final class RtcParticipant implements ParticipantSession {
   /** Removed by the room or the server: tell the client why, then close. */
   @Override
   public void close(DisconnectReason reason) {
+    closeWith(reason, LivekitRtc.LeaveRequest.Action.DISCONNECT);
+  }
+
+  @Override
+  public void closeForRejoin(DisconnectReason reason) {
+    closeWith(reason, LivekitRtc.LeaveRequest.Action.RECONNECT);
+  }
+
+  private void closeWith(DisconnectReason reason, LivekitRtc.LeaveRequest.Action action) {
     if (closed) {
       return;
     }
     signal.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()
-        .setReason(reason).setAction(LivekitRtc.LeaveRequest.Action.DISCONNECT)).build());
+        .setReason(reason).setAction(action).setCanReconnect(action != LivekitRtc.LeaveRequest.Action.DISCONNECT))
+        .build());
     shutdown();
   }
 
