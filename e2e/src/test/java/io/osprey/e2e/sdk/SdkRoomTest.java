@@ -220,4 +220,45 @@ class SdkRoomTest {
       System.out.println("bob: " + bobEvents);
     }
   }
+
+  /** A subscriber turns a track off and on again with setSubscribed, and asks for it at a size. */
+  @Test
+  void aSubscriberUnsubscribesAndSubscribesAgain() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
+    RoomListener bobListener = new RoomListener() {
+      @Override
+      public void onTrackSubscribed(RemoteTrack track, RemoteTrackPublication pub, RemoteParticipant p) {
+        events.add("subscribed");
+        track.addSink(new io.osprey.sdk.room.TrackSink() {
+          @Override
+          public void onFrame(byte[] frame, long rtpTimestamp, boolean keyFrame) {
+            frames.incrementAndGet();
+          }
+        });
+      }
+
+      @Override
+      public void onTrackUnsubscribed(RemoteTrack track, RemoteTrackPublication pub, RemoteParticipant p) {
+        events.add("unsubscribed");
+      }
+    };
+    try (Room alice = Room.connect(url, "devkey", "secret", "toggle", "alice", RoomOptions.defaults(), new RoomListener() {});
+         Room bob = Room.connect(url, "devkey", "secret", "toggle", "bob", RoomOptions.defaults(), bobListener)) {
+      alice.localParticipant().publishTrack(LocalTrack.fromFile(MediaFixtures.vp8Ivf(),
+          LocalTrack.Options.defaults().withLoop(true))).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> frames.get() > 30);
+      RemoteTrackPublication pub = bob.participant("alice").orElseThrow().trackPublications().iterator().next();
+      pub.setVideoDimensions(320, 180); // one layer published: it keeps flowing
+      pub.setSubscribed(false);
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("unsubscribed"));
+      assertThat(pub.subscribed()).isFalse();
+      long stopped = frames.get();
+      Thread.sleep(500);
+      assertThat(frames.get() - stopped).as("nothing arrives while unsubscribed").isLessThanOrEqualTo(2);
+      pub.setSubscribed(true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> frames.get() > stopped + 30);
+      assertThat(events).containsExactly("subscribed", "unsubscribed", "subscribed");
+    }
+  }
 }
