@@ -50,6 +50,7 @@ import picocli.CommandLine;
  * the {@link ServerConfig}; nothing else creates services or holds static state.
  */
 public final class OspreyServer implements AutoCloseable {
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   /** The version reported to clients (JoinResponse.server_info.version). */
   public static final String VERSION = io.osprey.server.rtc.ServerInfo.VERSION;
 
@@ -181,8 +182,12 @@ public final class OspreyServer implements AutoCloseable {
     return webhooks;
   }
 
+  /** Shuts the server down, once (the SIGTERM hook and an owner may both ask). */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     router.draining(); // no new rooms here
     http.close(); // no new joins; open connections stay to hear why they end
     rooms.closeAll(router.clustered()); // clustered: rejoin, the next join places the room on another node

@@ -10,13 +10,9 @@ import io.osprey.protocol.auth.VideoGrant;
 import io.osprey.protocol.livekit.LivekitModels;
 import io.osprey.protocol.livekit.LivekitModels.DisconnectReason;
 import io.osprey.protocol.livekit.LivekitModels.ParticipantInfo;
-import io.osprey.protocol.livekit.LivekitModels.TrackInfo;
-import io.osprey.protocol.livekit.LivekitModels.TrackType;
 import io.osprey.protocol.livekit.LivekitRtc;
 import io.osprey.protocol.livekit.LivekitRtc.SignalRequest;
 import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
-import io.osprey.transport.session.RemoteSection;
-import io.osprey.transport.session.RtpCodec;
 import io.osprey.wire.rtcp.RtcpPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,21 +22,13 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,8 +57,8 @@ public final class Room implements AutoCloseable {
   /** The protocol version we speak (livekit-client 2.x's). */
   static final int PROTOCOL = 16;
   static final String SDK_VERSION = "0.1.0";
+  private static final int FIRST_JOIN_ATTEMPTS = 2;
   private static final System.Logger log = System.getLogger(Room.class.getName());
-  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
   /** Where the room stands. */
   public enum State { CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED }
@@ -93,17 +81,12 @@ public final class Room implements AutoCloseable {
   private final HttpClient http;
   private final EventLoop loop;
   private final CompletableFuture<Room> joined = new CompletableFuture<>();
-  private final Map<String, RemoteParticipant> participants = new ConcurrentHashMap<>();
-  private final Map<String, Pending> pendingPublishes = new HashMap<>();
-  private final Map<String, Published> published = new LinkedHashMap<>();
-  private final Map<String, RemoteTrack> subscribedByMid = new HashMap<>();
-  private final Map<Long, RemoteTrack> subscribedBySsrc = new HashMap<>();
-  private final Map<String, String> midToTrack = new HashMap<>();
+  private final Roster roster;
+  private final Tracks tracks;
   private volatile String token;
   private volatile State state = State.CONNECTING;
   private volatile LivekitModels.Room info = LivekitModels.Room.getDefaultInstance();
   private volatile LocalParticipant local;
-  private volatile List<Participant> activeSpeakers = List.of();
   private SignalClient signal;
   private RtcEngine engine;
   private ScheduledFuture<?> pinger;
@@ -113,24 +96,6 @@ public final class Room implements AutoCloseable {
   private int joins;
   private int signals;
 
-  private record Pending(LocalTrack track, CompletableFuture<LocalTrackPublication> future, String cid) {}
-
-  /** One published track: its sender, and its section on the current connection. */
-  private static final class Published {
-    final LocalTrackPublication publication;
-    final TrackSender sender;
-    final String cid;
-    final long ssrc = (new SecureRandom().nextInt() & 0x7fffffffL) | 1;
-    String mid;
-    boolean bound;
-
-    Published(LocalTrackPublication publication, TrackSender sender, String cid) {
-      this.publication = publication;
-      this.sender = sender;
-      this.cid = cid;
-    }
-  }
-
   private Room(URI base, String token, RoomOptions options, RoomListener listener) {
     this.base = base;
     this.token = token;
@@ -139,6 +104,8 @@ public final class Room implements AutoCloseable {
     this.http = RtcLoops.http();
     EventLoopGroup group = options.loops() != null ? options.loops() : RtcLoops.shared();
     this.loop = group.next();
+    this.roster = new Roster(this, listener, sid -> tracks().trackGone(sid));
+    this.tracks = new Tracks(this, roster, listener, loop);
   }
 
   /**
@@ -209,15 +176,15 @@ public final class Room implements AutoCloseable {
   }
 
   public Collection<RemoteParticipant> remoteParticipants() {
-    return List.copyOf(participants.values());
+    return roster.remote();
   }
 
   public Optional<RemoteParticipant> participant(String identity) {
-    return participants.values().stream().filter(p -> p.identity().equals(identity)).findFirst();
+    return roster.byIdentity(identity);
   }
 
   public List<Participant> activeSpeakers() {
-    return activeSpeakers;
+    return roster.activeSpeakers();
   }
 
   /** Leaves the room: the server is told, tracks stop, recordings are finished. */
@@ -252,6 +219,25 @@ public final class Room implements AutoCloseable {
     return SignalRequest.newBuilder().setSimulate(scenario).build();
   }
 
+  // ---- for the room's parts (on the loop) ----
+
+  /** The current connection, or null between connections. */
+  RtcEngine engine() {
+    return engine;
+  }
+
+  private Tracks tracks() {
+    return tracks;
+  }
+
+  CompletableFuture<LocalTrackPublication> publish(LocalTrack track) {
+    return tracks.publish(track);
+  }
+
+  CompletableFuture<Void> unpublish(String trackSid) {
+    return tracks.unpublish(trackSid);
+  }
+
   // ---- joining ----
 
   private void attempt() {
@@ -262,7 +248,8 @@ public final class Room implements AutoCloseable {
     URI uri = URI.create(base + "/rtc/v1?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
         + "&join_request=" + joinRequest(state == State.RECONNECTING));
     attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("not connected to " + base + " within "
-        + options.connectTimeout().toSeconds() + " s: " + stage())), options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        + options.connectTimeout().toSeconds() + " s: " + stage()), true), options.connectTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
     int generation = ++signals; // what a connection given up on still says is not heard
     SignalClient.connect(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
       @Override
@@ -345,15 +332,29 @@ public final class Room implements AutoCloseable {
   }
 
   private void attemptFailed(RoomException error) {
+    attemptFailed(error, false);
+  }
+
+  /**
+   * @param stalled the server accepted the join but the connection did not come up in time: the
+   *                first join tries again ({@value #FIRST_JOIN_ATTEMPTS} attempts in all), as a
+   *                refusal (bad token, full room, no server) is not worth retrying
+   */
+  private void attemptFailed(RoomException error, boolean stalled) {
     if (state == State.DISCONNECTED || (state == State.CONNECTED)) {
       return;
     }
     cancelAttemptTimeout();
     teardown();
     boolean first = !joined.isDone();
-    if (first) { // the first join fails fast: the caller decides whether to retry
+    if (first && !(stalled && attempt < FIRST_JOIN_ATTEMPTS)) { // refusals fail fast: the caller decides
       state = State.DISCONNECTED;
       joined.completeExceptionally(error);
+      return;
+    }
+    if (first) {
+      log.log(System.Logger.Level.INFO, "join attempt " + attempt + " failed (" + error.getMessage() + "); trying again");
+      loop.schedule(this::attempt, 300, TimeUnit.MILLISECONDS);
       return;
     }
     if (attempt > options.maxReconnects()) {
@@ -381,16 +382,7 @@ public final class Room implements AutoCloseable {
     } else {
       local.info = join.getParticipant();
     }
-    Set<String> present = new HashSet<>();
-    for (ParticipantInfo p : join.getOtherParticipantsList()) {
-      present.add(p.getSid());
-      updateParticipant(p, rejoin);
-    }
-    for (RemoteParticipant gone : List.copyOf(participants.values())) {
-      if (!present.contains(gone.sid())) {
-        removeParticipant(gone);
-      }
-    }
+    roster.joined(join.getOtherParticipantsList(), rejoin);
     InetAddress server;
     try {
       server = InetAddress.getByName(base.getHost());
@@ -443,12 +435,12 @@ public final class Room implements AutoCloseable {
 
       @Override
       public void rtp(byte[] packet) {
-        onRtp(packet);
+        tracks.onRtp(packet);
       }
 
       @Override
       public void rtcp(List<RtcpPacket> packets) {
-        onRtcp(packets);
+        tracks.onRtcp(packets);
       }
 
       @Override
@@ -458,9 +450,7 @@ public final class Room implements AutoCloseable {
 
       @Override
       public void negotiated(Map<String, String> midToTrackSid) {
-        midToTrack.putAll(midToTrackSid);
-        bindSenders();
-        bindReceivers();
+        tracks.negotiated(midToTrackSid);
       }
     };
   }
@@ -471,9 +461,7 @@ public final class Room implements AutoCloseable {
     state = State.CONNECTED;
     attempt = 0;
     if (reconnected) {
-      for (Published p : published.values()) { // the server forgot them with our old session
-        signal(addTrack(p.publication.track(), p.cid));
-      }
+      tracks.republish(); // the server forgot them with our old session
       listener.onReconnected();
     }
     joined.complete(this);
@@ -525,15 +513,7 @@ public final class Room implements AutoCloseable {
       engine.close();
       engine = null;
     }
-    for (Published p : published.values()) {
-      p.sender.bind(null, p.ssrc, -1, 0);
-      p.bound = false;
-      p.mid = null;
-    }
-    for (Map.Entry<String, RemoteTrack> e : new ArrayList<>(subscribedByMid.entrySet())) {
-      unsubscribe(e.getKey());
-    }
-    midToTrack.clear();
+    tracks.detach();
   }
 
   private void end(DisconnectReason reason, boolean tellServer) {
@@ -547,13 +527,7 @@ public final class Room implements AutoCloseable {
     }
     teardown();
     state = State.DISCONNECTED;
-    for (Published p : published.values()) {
-      p.sender.stop();
-    }
-    for (Pending p : pendingPublishes.values()) {
-      p.future.completeExceptionally(new RoomException("the room was left before the track was published"));
-    }
-    pendingPublishes.clear();
+    tracks.stopAll();
     if (!joined.isDone()) {
       joined.completeExceptionally(new RoomException("disconnected: " + reason));
     } else {
@@ -588,15 +562,15 @@ public final class Room implements AutoCloseable {
       }
       case UPDATE -> {
         for (ParticipantInfo p : response.getUpdate().getParticipantsList()) {
-          onParticipantInfo(p);
+          roster.onInfo(p);
         }
-        bindReceivers();
+        tracks.bindReceivers();
       }
-      case TRACK_PUBLISHED -> onTrackPublished(response.getTrackPublished());
+      case TRACK_PUBLISHED -> tracks.onTrackPublished(response.getTrackPublished());
       case TRACK_UNPUBLISHED -> log.log(System.Logger.Level.DEBUG, () -> "server unpublished our track " + response.getTrackUnpublished().getTrackSid());
       case LEAVE -> onLeave(response.getLeave());
-      case MUTE -> onMuteRequest(response.getMute());
-      case SPEAKERS_CHANGED -> onSpeakers(response.getSpeakersChanged().getSpeakersList());
+      case MUTE -> tracks.onMuteRequest(response.getMute());
+      case SPEAKERS_CHANGED -> roster.onSpeakers(response.getSpeakersChanged().getSpeakersList());
       case ROOM_UPDATE -> {
         String before = info.getMetadata();
         info = response.getRoomUpdate().getRoom();
@@ -606,7 +580,7 @@ public final class Room implements AutoCloseable {
       }
       case CONNECTION_QUALITY -> {
         for (LivekitRtc.ConnectionQualityInfo q : response.getConnectionQuality().getUpdatesList()) {
-          Participant p = bySid(q.getParticipantSid());
+          Participant p = roster.bySid(q.getParticipantSid());
           if (p != null) {
             listener.onConnectionQualityChanged(q.getQuality(), p);
           }
@@ -630,356 +604,6 @@ public final class Room implements AutoCloseable {
       end(leave.getReason(), false);
     } else {
       connectionLost("the server asked us to rejoin (" + leave.getReason() + ")");
-    }
-  }
-
-  private void onMuteRequest(LivekitRtc.MuteTrackRequest mute) {
-    for (Published p : published.values()) {
-      if (p.publication.sid().equals(mute.getSid())) {
-        p.sender.setMuted(mute.getMuted());
-        p.publication.info = p.publication.info.toBuilder().setMuted(mute.getMuted()).build();
-        signal(SignalRequest.newBuilder().setMute(mute).build()); // acknowledged as livekit clients do
-        if (mute.getMuted()) {
-          listener.onTrackMuted(p.publication, local);
-        } else {
-          listener.onTrackUnmuted(p.publication, local);
-        }
-      }
-    }
-  }
-
-  // ---- participants ----
-
-  private Participant bySid(String sid) {
-    if (local != null && local.sid().equals(sid)) {
-      return local;
-    }
-    return participants.get(sid);
-  }
-
-  private void onParticipantInfo(ParticipantInfo p) {
-    if (local != null && (p.getSid().equals(local.sid()) || p.getIdentity().equals(local.identity()))) {
-      if (p.getSid().equals(local.sid())) {
-        ParticipantInfo before = local.info;
-        local.info = p;
-        notifyChanges(before, p, local);
-      }
-      return;
-    }
-    if (p.getState() == ParticipantInfo.State.DISCONNECTED) {
-      RemoteParticipant gone = participants.get(p.getSid());
-      if (gone != null) {
-        removeParticipant(gone);
-      }
-      return;
-    }
-    updateParticipant(p, true);
-  }
-
-  private void updateParticipant(ParticipantInfo p, boolean announce) {
-    RemoteParticipant rp = participants.get(p.getSid());
-    boolean isNew = rp == null;
-    ParticipantInfo before = isNew ? null : rp.info;
-    if (isNew) {
-      rp = new RemoteParticipant(p);
-      participants.put(p.getSid(), rp);
-      if (announce) {
-        listener.onParticipantConnected(rp);
-      }
-    } else {
-      rp.info = p;
-      notifyChanges(before, p, rp);
-    }
-    Set<String> tracks = new HashSet<>();
-    for (TrackInfo t : p.getTracksList()) {
-      tracks.add(t.getSid());
-      RemoteTrackPublication pub = rp.publications.get(t.getSid());
-      if (pub == null) {
-        pub = new RemoteTrackPublication(t, this, rp);
-        rp.publications.put(t.getSid(), pub);
-        if (announce || !isNew) {
-          listener.onTrackPublished(pub, rp);
-        }
-      } else {
-        boolean wasMuted = pub.muted();
-        pub.info = t;
-        if (wasMuted != t.getMuted()) {
-          if (t.getMuted()) {
-            listener.onTrackMuted(pub, rp);
-          } else {
-            listener.onTrackUnmuted(pub, rp);
-          }
-        }
-      }
-    }
-    for (RemoteTrackPublication pub : List.copyOf(rp.publications.values())) {
-      if (!tracks.contains(pub.sid())) {
-        unpublished(rp, pub);
-      }
-    }
-  }
-
-  private void unpublished(RemoteParticipant rp, RemoteTrackPublication pub) {
-    rp.publications.remove(pub.sid());
-    for (Map.Entry<String, RemoteTrack> e : new ArrayList<>(subscribedByMid.entrySet())) {
-      if (e.getValue().sid().equals(pub.sid())) {
-        unsubscribe(e.getKey());
-      }
-    }
-    listener.onTrackUnpublished(pub, rp);
-  }
-
-  private void removeParticipant(RemoteParticipant rp) {
-    for (RemoteTrackPublication pub : List.copyOf(rp.publications.values())) {
-      unpublished(rp, pub);
-    }
-    participants.remove(rp.sid());
-    listener.onParticipantDisconnected(rp);
-  }
-
-  private void notifyChanges(ParticipantInfo before, ParticipantInfo after, Participant p) {
-    if (!before.getMetadata().equals(after.getMetadata())) {
-      listener.onMetadataChanged(before.getMetadata(), p);
-    }
-    if (!before.getName().equals(after.getName())) {
-      listener.onNameChanged(before.getName(), p);
-    }
-    if (!before.getAttributesMap().equals(after.getAttributesMap())) {
-      Map<String, String> changed = new HashMap<>();
-      after.getAttributesMap().forEach((k, v) -> {
-        if (!v.equals(before.getAttributesMap().get(k))) {
-          changed.put(k, v);
-        }
-      });
-      before.getAttributesMap().keySet().forEach(k -> {
-        if (!after.getAttributesMap().containsKey(k)) {
-          changed.put(k, "");
-        }
-      });
-      listener.onAttributesChanged(changed, p);
-    }
-  }
-
-  private void onSpeakers(List<LivekitModels.SpeakerInfo> speakers) {
-    List<Participant> active = new ArrayList<>();
-    for (LivekitModels.SpeakerInfo s : speakers) {
-      Participant p = bySid(s.getSid());
-      if (p == null) {
-        continue;
-      }
-      p.audioLevel = s.getLevel();
-      if (p.speaking != s.getActive()) {
-        p.speaking = s.getActive();
-        listener.onIsSpeakingChanged(p, s.getActive());
-      }
-    }
-    for (Participant p : allParticipants()) {
-      if (p.speaking) {
-        active.add(p);
-      }
-    }
-    active.sort((a, b) -> Float.compare(b.audioLevel, a.audioLevel));
-    activeSpeakers = List.copyOf(active);
-    listener.onActiveSpeakersChanged(activeSpeakers);
-  }
-
-  private List<Participant> allParticipants() {
-    List<Participant> all = new ArrayList<>(participants.values());
-    if (local != null) {
-      all.add(local);
-    }
-    return all;
-  }
-
-  // ---- publishing ----
-
-  CompletableFuture<LocalTrackPublication> publish(LocalTrack track) {
-    CompletableFuture<LocalTrackPublication> future = new CompletableFuture<>();
-    if (RtpCodec.forMimeType(track.mimeType()).isEmpty()) {
-      future.completeExceptionally(new RoomException("cannot publish " + track.mimeType()));
-      return future;
-    }
-    loop.execute(() -> {
-      if (state != State.CONNECTED) {
-        future.completeExceptionally(new RoomException("the room is " + state));
-        return;
-      }
-      String cid = "TR_" + UUID.randomUUID();
-      pendingPublishes.put(cid, new Pending(track, future, cid));
-      signal(addTrack(track, cid));
-      loop.schedule(() -> {
-        if (pendingPublishes.remove(cid) != null) {
-          future.completeExceptionally(new RoomException("the server did not publish the track within "
-              + PUBLISH_TIMEOUT.toSeconds() + " s"));
-        }
-      }, PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    });
-    return future;
-  }
-
-  private static SignalRequest addTrack(LocalTrack track, String cid) {
-    LivekitRtc.AddTrackRequest.Builder add = LivekitRtc.AddTrackRequest.newBuilder().setCid(cid)
-        .setName(track.options().name()).setType(track.kind()).setSource(track.options().source());
-    if (track.kind() == TrackType.VIDEO) {
-      add.setWidth(track.options().width()).setHeight(track.options().height());
-      String codec = track.mimeType().substring(track.mimeType().indexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
-      add.addSimulcastCodecs(LivekitRtc.SimulcastCodec.newBuilder().setCodec(codec).setCid(cid));
-    }
-    return SignalRequest.newBuilder().setAddTrack(add).build();
-  }
-
-  private void onTrackPublished(LivekitRtc.TrackPublishedResponse response) {
-    Pending pending = pendingPublishes.remove(response.getCid());
-    Published p;
-    if (pending != null) {
-      LocalTrackPublication pub = new LocalTrackPublication(response.getTrack(), pending.track);
-      p = new Published(pub, new TrackSender(pending.track, loop), pending.cid);
-      published.put(pending.cid, p);
-      local.publications.put(pub.sid(), pub);
-    } else {
-      p = published.get(response.getCid()); // republished after a rejoin
-      if (p == null) {
-        return;
-      }
-      local.publications.remove(p.publication.sid());
-      p.publication.info = response.getTrack();
-      local.publications.put(p.publication.sid(), p.publication);
-    }
-    if (engine != null) {
-      RtpCodec codec = RtpCodec.forMimeType(p.publication.track().mimeType()).orElseThrow();
-      String kind = p.publication.track().kind() == TrackType.AUDIO ? "audio" : "video";
-      p.mid = engine.addSendSection(kind, codec, p.ssrc, p.cid, p.cid);
-      engine.negotiate();
-    }
-    if (pending != null) {
-      pending.future.complete(p.publication);
-      listener.onLocalTrackPublished(p.publication);
-    }
-  }
-
-  CompletableFuture<Void> unpublish(String trackSid) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(() -> {
-      Published p = published.values().stream().filter(x -> x.publication.sid().equals(trackSid)).findFirst()
-          .orElse(null);
-      if (p == null) {
-        done.completeExceptionally(new RoomException("no published track " + trackSid));
-        return;
-      }
-      published.remove(p.cid);
-      local.publications.remove(trackSid);
-      p.sender.stop();
-      if (engine != null && p.mid != null) {
-        engine.deactivate(p.mid);
-        engine.negotiate();
-      }
-      listener.onLocalTrackUnpublished(p.publication);
-      done.complete(null);
-    });
-    return done;
-  }
-
-  /** Gives every published track whose section the server accepted its payload type, and starts it. */
-  private void bindSenders() {
-    for (Published p : published.values()) {
-      if (p.bound || p.mid == null || engine == null) {
-        continue;
-      }
-      RemoteSection section = engine.remoteSections().get(p.mid);
-      if (section != null) {
-        p.sender.bind(engine, p.ssrc, section.codec().payloadType(), section.codec().clockRate());
-        p.bound = true;
-      }
-    }
-  }
-
-  // ---- subscribing ----
-
-  /** Matches the sections the server sends on to the tracks they carry; new ones are announced. */
-  private void bindReceivers() {
-    if (engine == null) {
-      return;
-    }
-    Map<String, RemoteSection> sections = engine.remoteSections();
-    for (String mid : new ArrayList<>(subscribedByMid.keySet())) {
-      RemoteSection s = sections.get(mid);
-      String sid = s == null || !s.peerSends() ? null : trackOf(s);
-      if (sid == null || !sid.equals(subscribedByMid.get(mid).sid())) {
-        unsubscribe(mid);
-      }
-    }
-    for (RemoteSection s : sections.values()) {
-      if (!s.peerSends() || subscribedByMid.containsKey(s.mid())) {
-        continue;
-      }
-      String sid = trackOf(s);
-      RemoteTrackPublication pub = publication(sid);
-      if (pub == null) {
-        continue; // the participant update naming it has not come yet
-      }
-      RemoteTrack track = new RemoteTrack(sid, pub.kind(), s.codec().mimeType(s.kind()), s.codec().clockRate());
-      subscribedByMid.put(s.mid(), track);
-      for (long ssrc : s.ssrcs()) {
-        subscribedBySsrc.put(ssrc, track);
-      }
-      pub.track = track;
-      listener.onTrackSubscribed(track, pub, pub.participant());
-    }
-  }
-
-  private String trackOf(RemoteSection s) {
-    String sid = midToTrack.get(s.mid());
-    return sid != null ? sid : s.msidTrack();
-  }
-
-  private RemoteTrackPublication publication(String trackSid) {
-    for (RemoteParticipant p : participants.values()) {
-      RemoteTrackPublication pub = p.publications.get(trackSid);
-      if (pub != null) {
-        return pub;
-      }
-    }
-    return null;
-  }
-
-  private void unsubscribe(String mid) {
-    RemoteTrack track = subscribedByMid.remove(mid);
-    if (track == null) {
-      return;
-    }
-    subscribedBySsrc.values().removeIf(t -> t == track);
-    try {
-      track.unsubscribed();
-    } catch (RuntimeException e) {
-      log.log(System.Logger.Level.WARNING, "finishing a recording of " + track.sid() + " failed: " + e.getMessage());
-    }
-    RemoteTrackPublication pub = publication(track.sid());
-    if (pub != null) {
-      pub.track = null;
-      listener.onTrackUnsubscribed(track, pub, pub.participant());
-    }
-  }
-
-  private void onRtp(byte[] packet) {
-    if (packet.length < 12) {
-      return;
-    }
-    long ssrc = ((packet[8] & 0xffL) << 24) | ((packet[9] & 0xff) << 16) | ((packet[10] & 0xff) << 8) | (packet[11] & 0xff);
-    RemoteTrack track = subscribedBySsrc.get(ssrc);
-    if (track != null) {
-      track.onRtp(packet);
-    }
-  }
-
-  private void onRtcp(List<RtcpPacket> packets) {
-    for (RtcpPacket packet : packets) {
-      if (packet instanceof RtcpPacket.GenericNack nack) {
-        for (Published p : published.values()) {
-          if (p.ssrc == nack.mediaSsrc()) {
-            p.sender.retransmit(nack.lost());
-          }
-        }
-      }
     }
   }
 

@@ -36,6 +36,8 @@ final class SignalClient {
   private WebSocket socket;
   private CompletableFuture<WebSocket> sending;
   private volatile boolean closed;
+  /** Closed or aborted by us: what arrives after that is not heard (unlike a close from the server, which comes after its last messages). */
+  private volatile boolean dropped;
 
   private SignalClient(Handler handler, Executor executor) {
     this.handler = handler;
@@ -71,6 +73,7 @@ final class SignalClient {
       return;
     }
     closed = true;
+    dropped = true;
     if (socket != null) {
       sending.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "")).whenComplete((ws, e) -> socket.abort());
     }
@@ -79,6 +82,7 @@ final class SignalClient {
   /** Drops the connection abruptly, as a network failure would (no close handshake, no handler call). */
   synchronized void abort() {
     closed = true;
+    dropped = true;
     if (socket != null) {
       socket.abort();
     }
@@ -105,7 +109,7 @@ final class SignalClient {
           try {
             SignalResponse response = SignalResponse.parseFrom(message);
             executor.execute(() -> {
-              if (!closed) {
+              if (!dropped) {
                 handler.onResponse(response);
               }
             });
