@@ -153,4 +153,48 @@ class MultiNodeSdkTest {
           DataOptions.reliable()).get(5, TimeUnit.SECONDS);
     }
   }
+
+  /**
+   * livekit-client in Chromium joins through one node while the SDK participant it meets joined
+   * through the other: the page decodes the SDK's video and receives its audio, and the SDK
+   * receives the page's camera and microphone.
+   */
+  @Test
+  void aBrowserOnOneNodeMeetsAnSdkParticipantOnTheOther() throws Exception {
+    java.util.Map<String, AtomicLong> framesFromWeb = new java.util.concurrent.ConcurrentHashMap<>();
+    RoomListener counting = new RoomListener() {
+      @Override
+      public void onTrackSubscribed(RemoteTrack track, RemoteTrackPublication pub, RemoteParticipant p) {
+        AtomicLong n = framesFromWeb.computeIfAbsent(track.mimeType(), k -> new AtomicLong());
+        track.addSink(new TrackSink() {
+          @Override
+          public void onFrame(byte[] frame, long rtpTimestamp, boolean keyFrame) {
+            n.incrementAndGet();
+          }
+        });
+      }
+    };
+    try (RedisServerProcess redis = RedisServerProcess.start();
+         OspreyServer a = node(redis);
+         OspreyServer b = node(redis);
+         Room sdk = Room.connect(url(a), "devkey", "secret", "mixed", "sdk", RoomOptions.defaults(), counting)) {
+      sdk.localParticipant().publishTrack(LocalTrack.fromFile(MediaFixtures.vp8Ivf(),
+          LocalTrack.Options.defaults().withLoop(true))).get(10, TimeUnit.SECONDS);
+      sdk.localParticipant().publishTrack(LocalTrack.fromFile(MediaFixtures.opusOgg(),
+          LocalTrack.Options.defaults().withLoop(true))).get(10, TimeUnit.SECONDS);
+      com.google.protobuf.Struct report = io.osprey.protocol.json.ProtoJson.parseObject(
+          io.osprey.e2e.NodeScripts.run("rtc/sdk.mjs", 120, url(b), "devkey", "secret", "mixed", "4000"));
+      System.out.println("cross-node browser report: " + io.osprey.protocol.json.ProtoJson.compact(report));
+      var r = report.getFieldsMap();
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+      var fromSdk = r.get("fromSdk").getStructValue().getFieldsMap();
+      assertThat(fromSdk.get("video").getStructValue().getFieldsMap().get("framesDecoded").getNumberValue())
+          .as("the page decodes the SDK's video across nodes: %s", report).isGreaterThan(60);
+      assertThat(fromSdk.get("audio").getStructValue().getFieldsMap().get("samples").getNumberValue())
+          .as("and receives its audio: %s", report).isGreaterThan(96000);
+      assertThat(framesFromWeb.keySet()).as("the SDK received the page's camera and microphone")
+          .containsExactlyInAnyOrder("video/VP8", "audio/opus");
+      assertThat(framesFromWeb.values()).allMatch(n -> n.get() > 20);
+    }
+  }
 }
