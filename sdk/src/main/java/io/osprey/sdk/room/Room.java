@@ -251,7 +251,7 @@ public final class Room implements AutoCloseable {
         + options.connectTimeout().toSeconds() + " s: " + stage()), true), options.connectTimeout().toMillis(),
         TimeUnit.MILLISECONDS);
     int generation = ++signals; // what a connection given up on still says is not heard
-    SignalClient.connect(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
+    SignalClient client = SignalClient.open(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
       @Override
       public void onResponse(SignalResponse response) {
         if (generation == signals) {
@@ -265,24 +265,20 @@ public final class Room implements AutoCloseable {
           signalClosed(code, reason, error);
         }
       }
-    }, loop).whenCompleteAsync((client, error) -> {
-      if (generation != signals) {
-        if (client != null) {
-          client.close();
-        }
+    }, loop);
+    signal = client; // at once: the join response can come before we hear the socket is open
+    client.opened().whenCompleteAsync((opened, error) -> {
+      if (generation != signals || state == State.DISCONNECTED) {
+        client.close();
       } else if (error != null) {
         attemptFailed(new RoomException(describe(error)));
-      } else if (state == State.DISCONNECTED) {
-        client.close();
-      } else {
-        signal = client;
       }
     }, loop);
   }
 
   /** How far a join got, for the error that says it did not finish. */
   private String stage() {
-    if (signal == null) {
+    if (signal == null || !signal.isOpen()) {
       return "the signal WebSocket did not open";
     }
     if (engine == null) {

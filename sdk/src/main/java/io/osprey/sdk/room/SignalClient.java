@@ -35,6 +35,7 @@ final class SignalClient {
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private WebSocket socket;
   private CompletableFuture<WebSocket> sending;
+  private CompletableFuture<SignalClient> opened;
   private volatile boolean closed;
   /** Closed or aborted by us: what arrives after that is not heard (unlike a close from the server, which comes after its last messages). */
   private volatile boolean dropped;
@@ -44,23 +45,40 @@ final class SignalClient {
     this.executor = executor;
   }
 
-  /** Opens the WebSocket at {@code uri}; the future fails with the HTTP or network error. */
-  static CompletableFuture<SignalClient> connect(HttpClient http, URI uri, String token, Duration timeout,
-                                                 Handler handler, Executor executor) {
+  /**
+   * Starts opening the WebSocket at {@code uri} and returns at once: requests sent meanwhile wait
+   * for it (a response can be handled before the caller hears the socket is open, and what it
+   * sends then must not be lost). {@link #opened()} fails with the HTTP or network error.
+   */
+  static SignalClient open(HttpClient http, URI uri, String token, Duration timeout, Handler handler,
+                           Executor executor) {
     SignalClient client = new SignalClient(handler, executor);
-    return http.newWebSocketBuilder().connectTimeout(timeout).header("Authorization", "Bearer " + token)
-        .buildAsync(uri, client.listener()).thenApply(ws -> {
-          synchronized (client) {
-            client.socket = ws;
-            client.sending = CompletableFuture.completedFuture(ws);
-          }
-          return client;
-        });
+    CompletableFuture<WebSocket> ws = http.newWebSocketBuilder().connectTimeout(timeout)
+        .header("Authorization", "Bearer " + token).buildAsync(uri, client.listener());
+    synchronized (client) {
+      client.sending = ws;
+      client.opened = ws.thenApply(socket -> {
+        synchronized (client) {
+          client.socket = socket;
+        }
+        return client;
+      });
+    }
+    return client;
   }
 
-  /** Queues {@code request} behind any send in progress. */
+  /** Completes when the socket is open; fails with why it could not be opened. */
+  synchronized CompletableFuture<SignalClient> opened() {
+    return opened;
+  }
+
+  synchronized boolean isOpen() {
+    return socket != null;
+  }
+
+  /** Queues {@code request} behind the opening and any send in progress. */
   synchronized void send(SignalRequest request) {
-    if (closed || socket == null) {
+    if (closed) {
       return;
     }
     ByteBuffer bytes = ByteBuffer.wrap(request.toByteArray());
@@ -74,18 +92,23 @@ final class SignalClient {
     }
     closed = true;
     dropped = true;
-    if (socket != null) {
-      sending.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "")).whenComplete((ws, e) -> socket.abort());
-    }
+    sending.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "").thenApply(x -> ws))
+        .whenComplete((ws, e) -> {
+          if (ws != null) {
+            ws.abort();
+          }
+        });
   }
 
   /** Drops the connection abruptly, as a network failure would (no close handshake, no handler call). */
   synchronized void abort() {
     closed = true;
     dropped = true;
-    if (socket != null) {
-      socket.abort();
-    }
+    sending.whenComplete((ws, e) -> {
+      if (ws != null) {
+        ws.abort();
+      }
+    });
   }
 
   boolean closed() {
