@@ -1,6 +1,7 @@
 package io.osprey.sdk.room;
 
 import io.osprey.protocol.livekit.LivekitModels.TrackType;
+import io.osprey.sdk.media.KeyFrames;
 import io.osprey.sdk.media.MediaFormatException;
 import io.osprey.sdk.media.rtp.RtpDepacketizer;
 import io.osprey.wire.WireFormatException;
@@ -8,7 +9,6 @@ import io.osprey.wire.rtp.RtpPacket;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -134,7 +134,7 @@ public final class RemoteTrack {
     }
     if (frame != null) {
       frames++;
-      boolean key = isKeyFrame(frame);
+      boolean key = KeyFrames.isKeyFrame(mimeType, frame);
       for (TrackSink s : sinks) {
         s.onFrame(frame, timestampCycles + ts, key);
       }
@@ -147,22 +147,5 @@ public final class RemoteTrack {
         r.close();
       }
     }
-  }
-
-  private boolean isKeyFrame(byte[] frame) {
-    return switch (mimeType.toLowerCase(Locale.ROOT)) {
-      case "video/vp8" -> frame.length > 0 && (frame[0] & 0x01) == 0;
-      case "video/h264" -> containsIdr(frame);
-      default -> kind == TrackType.AUDIO;
-    };
-  }
-
-  private static boolean containsIdr(byte[] annexB) {
-    for (int i = 0; i + 3 < annexB.length; i++) {
-      if (annexB[i] == 0 && annexB[i + 1] == 0 && annexB[i + 2] == 1 && (annexB[i + 3] & 0x1f) == 5) {
-        return true;
-      }
-    }
-    return false;
   }
 }

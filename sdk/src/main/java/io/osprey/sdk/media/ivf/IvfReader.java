@@ -1,5 +1,6 @@
 package io.osprey.sdk.media.ivf;
 
+import io.osprey.sdk.media.KeyFrames;
 import io.osprey.sdk.media.MediaFormatException;
 import io.osprey.sdk.media.MediaSample;
 import io.osprey.sdk.media.SampleSource;
@@ -106,7 +107,7 @@ public final class IvfReader implements SampleSource {
       throw new MediaFormatException("IVF: truncated frame at pts " + pts);
     }
     byte[] data = frame.array();
-    return new MediaSample(data, pts, KeyFrames.isKeyFrame(header.fourCc(), data));
+    return new MediaSample(data, pts, KeyFrames.isKeyFrame(mimeType(), data));
   }
 
   @Override
