@@ -119,14 +119,7 @@ final class LoadTest {
       progress.printf("%nmeasuring for %d s%n", config.duration().toSeconds());
       progress.flush();
       long measureFrom = System.nanoTime();
-      long packetsBefore = 0;
-      long bytesBefore = 0;
-      long lostBefore = 0;
-      for (RemoteTrack t : tracks) {
-        packetsBefore += t.packetsReceived();
-        bytesBefore += t.bytesReceived();
-        lostBefore += t.packetsLost();
-      }
+      Totals before = totals();
       long end = measureFrom + config.duration().toNanos();
       while (System.nanoTime() < end) {
         TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
@@ -135,19 +128,12 @@ final class LoadTest {
       double seconds = (System.nanoTime() - measureFrom) / 1e9;
       progress.printf("%nmeasured%n");
       progress.flush();
-      long packets = 0;
-      long bytes = 0;
-      long lost = 0;
-      for (RemoteTrack t : tracks) {
-        packets += t.packetsReceived();
-        bytes += t.bytesReceived();
-        lost += t.packetsLost();
-      }
+      Totals after = totals();
       List<Long> first = new ArrayList<>(firstPacketNanos);
       first.sort(null);
       double firstP50 = first.isEmpty() ? Double.NaN : first.get(first.size() / 2) / 1e6;
       return new Result(rooms.size(), total, (long) config.subscribers() * publishers, tracks.size(),
-          packets - packetsBefore, bytes - bytesBefore, lost - lostBefore, seconds, latency.percentile(0.5) / 1000.0,
+          after.packets() - before.packets(), after.bytes() - before.bytes(), after.lost() - before.lost(), seconds, latency.percentile(0.5) / 1000.0,
           latency.percentile(0.99) / 1000.0, firstP50, failures.get());
     } finally {
       for (Room r : rooms) {
@@ -199,16 +185,26 @@ final class LoadTest {
   }
 
   private void report(PrintWriter progress, long started, int total, int publishers) {
+    Totals now = totals();
+    progress.printf(Locale.ROOT, "\r%5.1fs joined %d/%d, tracks %d/%d, packets %d, lost %d   ",
+        (System.nanoTime() - started) / 1e9, rooms.size(), total, tracks.size(),
+        (long) config.subscribers() * publishers, now.packets(), now.lost());
+    progress.flush();
+  }
+
+  /** What every subscribed track has received so far. */
+  private record Totals(long packets, long bytes, long lost) {}
+
+  private Totals totals() {
     long packets = 0;
+    long bytes = 0;
     long lost = 0;
     for (RemoteTrack t : tracks) {
       packets += t.packetsReceived();
+      bytes += t.bytesReceived();
       lost += t.packetsLost();
     }
-    progress.printf(Locale.ROOT, "\r%5.1fs joined %d/%d, tracks %d/%d, packets %d, lost %d   ",
-        (System.nanoTime() - started) / 1e9, rooms.size(), total, tracks.size(),
-        (long) config.subscribers() * publishers, packets, lost);
-    progress.flush();
+    return new Totals(packets, bytes, lost);
   }
 
   /** Latencies in microseconds, 100 µs buckets up to 10 s; lock-free. */
