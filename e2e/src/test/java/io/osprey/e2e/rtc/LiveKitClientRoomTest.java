@@ -40,6 +40,67 @@ class LiveKitClientRoomTest {
     run(path, simulcast, 0, codec);
   }
 
+  /**
+   * A resume: alice's signal connection drops (livekit-client's {@code signal-reconnect}). She
+   * comes back as the same participant on the same peer connections, whose ICE restarts with new
+   * credentials (v0: the server re-offers the subscriber connection, the client the publisher
+   * one; v1: the client's one connection); video flows both ways again, data both ways, and
+   * nobody, neither bob nor the webhooks, sees her leave.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"v1", "v0"})
+  void aDroppedSignalConnectionResumesTheSameSession(String path) throws Exception {
+    List<String> webhooks = new CopyOnWriteArrayList<>();
+    HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hooks.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        Map<String, Value> event = ProtoJson.parseObject(body).getFieldsMap();
+        webhooks.add(event.get("event").getStringValue() + (event.containsKey("participant")
+            ? " " + event.get("participant").getStructValue().getFieldsMap().get("identity").getStringValue() : ""));
+      } catch (Exception e) {
+        webhooks.add("unparseable " + body);
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    hooks.start();
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body",
+        "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:"
+            + hooks.getAddress().getPort() + "/\"]\n");
+    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+      String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/resume.mjs", 120, ws, "devkey", "secret", "resume",
+          path));
+      System.out.println("resume report: " + ProtoJson.compact(report));
+      Map<String, Value> r = report.getFieldsMap();
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+      Map<String, Value> alice = r.get("alice").getStructValue().getFieldsMap();
+      Map<String, Value> bob = r.get("bob").getStructValue().getFieldsMap();
+      assertThat(strings(alice, "events")).as("resumed, not rejoined: %s", report)
+          .contains("signalReconnecting", "reconnected").doesNotContain("reconnecting");
+      Map<String, Value> before = r.get("before").getStructValue().getFieldsMap().get("alice").getStructValue().getFieldsMap();
+      Map<String, Value> after = r.get("after").getStructValue().getFieldsMap().get("alice").getStructValue().getFieldsMap();
+      assertThat(after.get("sid").getStringValue()).as("the same participant").isEqualTo(before.get("sid").getStringValue());
+      assertThat(after.get("publisherUfrag").getStringValue()).as("the publisher connection restarted ICE: %s", report)
+          .isNotEqualTo(before.get("publisherUfrag").getStringValue());
+      if (path.equals("v0")) {
+        assertThat(after.get("subscriberUfrag").getStringValue()).as("the subscriber connection restarted ICE")
+            .isNotEqualTo(before.get("subscriberUfrag").getStringValue());
+      }
+      assertThat(strings(bob, "disconnected")).as("bob never saw alice leave").doesNotContain("alice");
+      assertThat(alice.get("data").getListValue().getValuesList()).as("data to alice after the resume: %s", report)
+          .anySatisfy(d -> assertThat(d.getStructValue().getFieldsMap().get("text").getStringValue()).isEqualTo("welcome back"));
+      assertThat(bob.get("data").getListValue().getValuesList()).as("data from alice after the resume: %s", report)
+          .anySatisfy(d -> assertThat(d.getStructValue().getFieldsMap().get("text").getStringValue())
+              .isEqualTo("after the resume"));
+      assertThat(webhooks).as("webhooks").contains("participant_joined alice").doesNotContain("participant_left alice");
+    } finally {
+      hooks.stop(0);
+    }
+  }
+
   /** The same room with 5% of the server's media datagrams dropped both ways: NACK and PLI repair it. */
   @org.junit.jupiter.api.Test
   void videoKeepsDecodingThroughFivePercentLoss() throws Exception {

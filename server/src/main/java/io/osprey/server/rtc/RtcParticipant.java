@@ -36,6 +36,20 @@ public final class RtcParticipant implements ParticipantSession {
   private static final String LOSSY = "_lossy";
   private static final long QUALITY_INTERVAL_NANOS = 5_000_000_000L;
   private static final long REFRESH_INTERVAL_NANOS = 300_000_000_000L;
+  /**
+   * How long a participant whose signal connection dropped waits for the client to resume it
+   * ({@code reconnect=1}); livekit-client's resume attempts span about 45 s, and a media connection
+   * that dies meanwhile ends the wait sooner (ICE consent fails after 15 s).
+   */
+  private static final long RESUME_WINDOW_NANOS = 45_000_000_000L;
+  /** Where responses go while the signal connection is down: nowhere (a resume brings the client up to date). */
+  private static final SignalSink LOST = new SignalSink() {
+    @Override
+    public void send(SignalResponse response) { }
+
+    @Override
+    public void close() { }
+  };
 
   /**
    * What the participant's connection asked for.
@@ -48,7 +62,11 @@ public final class RtcParticipant implements ParticipantSession {
   private final Room room;
   private final ClaimGrants grants;
   private final Options options;
-  private final SignalSink signal;
+  private SignalSink signal;
+  /** When the client must have resumed by, once its signal connection dropped; 0 while it is up. */
+  private long resumeByNanos;
+  /** The sequence of the last reliable data packet taken from this participant (a resume resends what follows). */
+  private int lastReliableSequence;
   private final java.util.function.Supplier<String> tokens;
   private final Participant model;
   private final Publishing publishing = new Publishing(this);
@@ -206,16 +224,70 @@ public final class RtcParticipant implements ParticipantSession {
   }
 
   /**
-   * The signal connection closed without a leave: the participant is gone. {@code aborted}: it
-   * went silent rather than closing (webhook participant_connection_aborted as well).
+   * The signal connection {@code which} closed without a leave. While the media connection is up
+   * the participant stays, for the client to resume within {@link #RESUME_WINDOW_NANOS} (as
+   * livekit-server keeps it); otherwise it is gone. {@code aborted}: the connection went silent
+   * rather than closing: the participant leaves at once (webhook participant_connection_aborted
+   * as well). A connection already replaced by a resume is ignored.
    */
-  public void signalClosed(boolean aborted) {
-    if (!closed) {
-      if (aborted) {
-        room.connectionAborted(model);
-      }
-      leave(DisconnectReason.SIGNAL_CLOSE, false);
+  public void signalClosed(SignalSink which, boolean aborted) {
+    if (closed || which != signal) {
+      return;
     }
+    if (aborted) {
+      room.connectionAborted(model);
+    } else if (mediaUp()) {
+      log.info("{}: signal connection lost; waiting {} s for a resume", model.identity(),
+          RESUME_WINDOW_NANOS / 1_000_000_000L);
+      signal = LOST;
+      resumeByNanos = System.nanoTime() + RESUME_WINDOW_NANOS;
+      return;
+    }
+    leave(DisconnectReason.SIGNAL_CLOSE, false);
+  }
+
+  /** Whether a media connection of ours has come up and has not failed. */
+  private boolean mediaUp() {
+    for (PeerSession s : new PeerSession[] {publisher, subscriber}) {
+      if (s != null && s.connected() && s.iceState() != io.osprey.transport.ice.IceState.FAILED
+          && s.iceState() != io.osprey.transport.ice.IceState.CLOSED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The client came back with {@code reconnect=1} on a new signal connection (livekit's resume):
+   * the new connection replaces the old one (closed if still open), the client gets a
+   * ReconnectResponse and the room's current state, and ICE restarts: v0's subscriber connection
+   * with a new offer from us, the publisher connection (v1's only one) with the client's next
+   * offer. Returns false if this participant is gone (the client must rejoin in full).
+   */
+  public boolean resume(SignalSink newSignal, LivekitModels.ReconnectReason reason) {
+    if (closed) {
+      return false;
+    }
+    SignalSink old = signal;
+    signal = newSignal;
+    resumeByNanos = 0;
+    old.close();
+    log.info("{}: resumed ({})", model.identity(), reason);
+    signal.send(SignalResponse.newBuilder().setReconnect(LivekitRtc.ReconnectResponse.newBuilder()
+        .setServerInfo(node.serverInfo()).setLastMessageSeq(lastReliableSequence)).build());
+    List<ParticipantInfo> everyone = new ArrayList<>();
+    for (Participant p : room.participants()) {
+      if (!p.hidden() || p == model) {
+        everyone.add(p.info());
+      }
+    }
+    signal.send(SignalResponse.newBuilder().setUpdate(LivekitRtc.ParticipantUpdate.newBuilder()
+        .addAllParticipants(everyone)).build());
+    signal.send(SignalResponse.newBuilder().setRoomUpdate(LivekitRtc.RoomUpdate.newBuilder()
+        .setRoom(room.snapshot())).build());
+    refreshToken(System.nanoTime());
+    subscribing.restartIce();
+    return true;
   }
 
   /**
@@ -252,8 +324,7 @@ public final class RtcParticipant implements ParticipantSession {
    * A client SDK's reconnection drill (livekit's SimulateScenario): {@code node_failure} drops the
    * signal connection as a dying node would; {@code server_leave} and
    * {@code leave_request_full_reconnect} send a leave that asks the client to rejoin. Either way the
-   * session ends here: Osprey's sessions do not outlive their WebSocket (a resume is answered with a
-   * full rejoin), so the client comes back through a new join.
+   * session ends here, so the client's resume is refused and it comes back through a new join.
    */
   private void onSimulate(LivekitRtc.SimulateScenario scenario) {
     switch (scenario.getScenarioCase()) {
@@ -311,11 +382,7 @@ public final class RtcParticipant implements ParticipantSession {
       }
       case PeerOutput.DataReceived d -> onData(d);
       case PeerOutput.Connected c -> active();
-      case PeerOutput.Closed c -> {
-        if (!closed) {
-          log.info("{}: publisher connection closed: {}", model.identity(), c.reason());
-        }
-      }
+      case PeerOutput.Closed c -> connectionClosed("publisher", c.reason());
       default -> { }
     }
   }
@@ -330,12 +397,22 @@ public final class RtcParticipant implements ParticipantSession {
         active();
       }
       case PeerOutput.DataReceived d -> onData(d);
-      case PeerOutput.Closed c -> {
-        if (!closed) {
-          log.info("{}: subscriber connection closed: {}", model.identity(), c.reason());
-        }
-      }
+      case PeerOutput.Closed c -> connectionClosed("subscriber", c.reason());
       default -> { }
+    }
+  }
+
+  /**
+   * A media connection failed. With the signal connection up the client sees it too and resumes
+   * or rejoins; without it (waiting for a resume) nothing will bring the participant back.
+   */
+  private void connectionClosed(String which, String reason) {
+    if (closed) {
+      return;
+    }
+    log.info("{}: {} connection closed: {}", model.identity(), which, reason);
+    if (signal == LOST) {
+      leave(DisconnectReason.CONNECTION_TIMEOUT, false);
     }
   }
 
@@ -364,6 +441,11 @@ public final class RtcParticipant implements ParticipantSession {
       return;
     }
     long now = System.nanoTime();
+    if (resumeByNanos != 0 && now - resumeByNanos > 0) {
+      log.info("{}: not resumed in time", model.identity());
+      leave(DisconnectReason.SIGNAL_CLOSE, false);
+      return;
+    }
     publishing.tick(now);
     subscribing.allocate(now);
     if (now - lastReportsNanos >= 1_000_000_000L) {
@@ -424,6 +506,13 @@ public final class RtcParticipant implements ParticipantSession {
       return;
     }
     boolean reliable = !d.label().equals(LOSSY);
+    if (reliable && packet.getSequence() != 0) {
+      // after a resume the client resends what followed the last_message_seq we reported: once only
+      if (lastReliableSequence != 0 && Integer.compareUnsigned(packet.getSequence(), lastReliableSequence) <= 0) {
+        return;
+      }
+      lastReliableSequence = packet.getSequence();
+    }
     boolean hidden = model.hidden();
     DataPacket.Builder stamped = packet.toBuilder()
         .setParticipantIdentity(hidden ? "" : model.identity()).setParticipantSid(hidden ? "" : model.sid());
@@ -493,7 +582,9 @@ public final class RtcParticipant implements ParticipantSession {
     } else {
       shutdown();
     }
-    room.leave(model.identity(), java.time.Instant.now());
+    if (room.participant(model.identity()).orElse(null) == model) { // not a successor with our identity
+      room.leave(model.identity(), java.time.Instant.now());
+    }
   }
 
   /** Stops media both ways: our tracks leave their subscribers, our subscriptions end. */

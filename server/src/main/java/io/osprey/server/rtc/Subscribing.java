@@ -211,6 +211,24 @@ final class Subscribing {
     self.signal().send(SignalResponse.newBuilder().setOffer(offer).build());
   }
 
+  /**
+   * A resume: what was offered or asked for while the signal connection was down may never have
+   * arrived. v0 offers the subscriber connection again with new ICE credentials (an ICE restart);
+   * v1 waits for the client's ICE-restart offer, whose answer asks for any sections still missing.
+   */
+  void restartIce() {
+    awaitingOffer = false;
+    if (self.options().singlePeerConnection()) {
+      return;
+    }
+    PeerSession subscriber = self.downstream();
+    if (subscriber != null) {
+      offerInFlight = false;
+      subscriber.restartIce();
+      negotiate();
+    }
+  }
+
   /** v0: the client's answer to our offer; the tracks it carried start flowing with a key frame. */
   void onAnswer(LivekitRtc.SessionDescription answer, long now) {
     PeerSession subscriber = self.downstream();

@@ -115,7 +115,7 @@ final class SignalConnection extends SimpleChannelInboundHandler<WebSocketFrame>
     RtcParticipant p = participant;
     if (p != null) {
       boolean aborted = timedOut;
-      loop.execute(() -> p.signalClosed(aborted));
+      loop.execute(() -> p.signalClosed(this, aborted));
     }
   }
 

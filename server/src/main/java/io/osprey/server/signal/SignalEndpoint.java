@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
  * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} is the same with one peer
  * connection: the join request (and the client's first offer) rides in the {@code join_request}
- * query parameter. A resume
- * ({@code reconnect=1}) is answered with a leave asking for a full reconnect: the participant did
- * not outlive its signal connection.
+ * query parameter. A resume ({@code reconnect=1&sid=}, or {@code reconnect} in the join request)
+ * gives the participant still waiting in its room the new connection; one that is gone is
+ * answered with a leave asking for a full reconnect, as livekit-server does.
  */
 public final class SignalEndpoint extends ValidateEndpoint {
   private static final Logger log = LoggerFactory.getLogger(SignalEndpoint.class);
@@ -171,12 +171,11 @@ public final class SignalEndpoint extends ValidateEndpoint {
       ctx.pipeline().addLast("signal", connection);
       ctx.pipeline().remove(ctx.handler());
       if (resume) {
-        // Sessions are not kept across a signal drop yet: tell the client to rejoin in full, as
-        // livekit-server does for a participant it no longer has.
-        connection.send(LivekitRtc.SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()
-            .setCanReconnect(true).setReason(LivekitModels.DisconnectReason.STATE_MISMATCH)
-            .setAction(LivekitRtc.LeaveRequest.Action.RECONNECT)).build());
-        connection.close();
+        String sid = joinRequest != null ? joinRequest.getParticipantSid() : first(query, "sid", "");
+        LivekitModels.ReconnectReason reason = LivekitModels.ReconnectReason.forNumber(joinRequest != null
+            ? joinRequest.getReconnectReasonValue() : parseInt(first(query, "reconnect_reason", "0")));
+        room.loop().execute(() -> resume(room, grants.identity(), sid,
+            reason == null ? LivekitModels.ReconnectReason.RR_UNKNOWN : reason, connection));
         return;
       }
       room.loop().execute(() -> {
@@ -199,6 +198,29 @@ public final class SignalEndpoint extends ValidateEndpoint {
         }
       });
     });
+  }
+
+  /**
+   * On the room's loop: hands the participant {@code identity} (if it is still there under
+   * {@code sid}) its new signal connection; otherwise the client is told to rejoin in full.
+   */
+  private static void resume(Room room, String identity, String sid, LivekitModels.ReconnectReason reason,
+                             SignalConnection connection) {
+    RtcParticipant participant = room.participant(identity)
+        .filter(p -> sid.isEmpty() || p.sid().equals(sid))
+        .map(p -> p.session() instanceof RtcParticipant r ? r : null)
+        .orElse(null);
+    if (participant != null) {
+      connection.bind(participant, room.loop());
+      if (participant.resume(connection, reason)) {
+        return;
+      }
+    }
+    log.info("{}: resume refused, participant {} is gone; asking for a full reconnect", room.name(), identity);
+    connection.send(LivekitRtc.SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()
+        .setCanReconnect(true).setReason(LivekitModels.DisconnectReason.STATE_MISMATCH)
+        .setAction(LivekitRtc.LeaveRequest.Action.RECONNECT)).build());
+    connection.close();
   }
 
   private static String first(Map<String, List<String>> query, String name, String otherwise) {

@@ -63,6 +63,8 @@ public final class IceControllingAgent implements IceAgent {
   private IceCredentials remote;
   private IceState state = IceState.NEW;
   private Pair selected;
+  /** During an ICE restart, the pair selected before it: media keeps flowing on it until a new nomination. */
+  private Pair serving;
   private long nextPacingNanos;
   private long lastConsentResponseNanos;
   private long nextConsentNanos = Long.MAX_VALUE;
@@ -95,6 +97,9 @@ public final class IceControllingAgent implements IceAgent {
 
   /** A remote candidate (from the SDP or trickled). */
   public void addRemoteCandidate(InetSocketAddress address, long priority) {
+    if (remotes.stream().anyMatch(c -> c.address().equals(address))) {
+      return; // known already (an ICE restart's answer repeats the candidates)
+    }
     Candidate r = new Candidate(address, priority);
     remotes.add(r);
     for (Candidate l : locals) {
@@ -126,6 +131,7 @@ public final class IceControllingAgent implements IceAgent {
       p.nominating = false;
       p.transaction = null;
     }
+    serving = selected != null ? selected : serving;
     selected = null;
     nextConsentNanos = Long.MAX_VALUE;
     setState(IceState.CHECKING);
@@ -162,6 +168,7 @@ public final class IceControllingAgent implements IceAgent {
         if (p.nominating) {
           p.state = PairState.SUCCEEDED;
           selected = p;
+          serving = null;
           lastConsentResponseNanos = nowNanos;
           nextConsentNanos = nowNanos + jitteredConsentInterval();
           outputs.add(new IceOutput.SelectedPair(p.local, p.remote));
@@ -259,12 +266,14 @@ public final class IceControllingAgent implements IceAgent {
 
   @Override
   public InetSocketAddress selectedRemote() {
-    return selected == null ? null : selected.remote;
+    Pair p = selected != null ? selected : serving;
+    return p == null ? null : p.remote;
   }
 
   @Override
   public InetSocketAddress selectedLocal() {
-    return selected == null ? null : selected.local;
+    Pair p = selected != null ? selected : serving;
+    return p == null ? null : p.local;
   }
 
   @Override

@@ -43,6 +43,8 @@ public final class UdpMux implements AutoCloseable {
   private static final class Entry {
     final PeerSession session;
     final BiConsumer<PeerSession, PeerOutput> listener;
+    /** The session's ufrag as routed; an ICE restart changes the session's, and the next flush follows it. */
+    String ufrag;
     ScheduledFuture<?> timer;
     long timerAt = Long.MAX_VALUE;
     boolean removed;
@@ -56,6 +58,7 @@ public final class UdpMux implements AutoCloseable {
 
   private final Channel channel;
   private final Map<String, Entry> byUfrag = new HashMap<>();
+  private final Map<PeerSession, Entry> bySession = new java.util.IdentityHashMap<>();
   private final Map<InetSocketAddress, Entry> byRemote = new HashMap<>();
   private final Map<InetSocketAddress, Channel> tcpPeers = new HashMap<>();
   private Channel tcpServer;
@@ -113,17 +116,23 @@ public final class UdpMux implements AutoCloseable {
       }
     });
     if (channel.eventLoop().inEventLoop()) {
-      byUfrag.put(session.localUfrag(), e);
+      add(e);
     } else {
-      channel.eventLoop().execute(() -> byUfrag.put(session.localUfrag(), e));
+      channel.eventLoop().execute(() -> add(e));
     }
+  }
+
+  private void add(Entry e) {
+    e.ufrag = e.session.localUfrag();
+    byUfrag.put(e.ufrag, e);
+    bySession.put(e.session, e);
   }
 
   /** Runs {@code work} on the mux's loop (e.g. sending media into a session), then flushes the session. */
   public void execute(PeerSession session, Runnable work) {
     channel.eventLoop().execute(() -> {
       work.run();
-      Entry e = byUfrag.get(session.localUfrag());
+      Entry e = bySession.get(session);
       if (e != null) {
         flush(e);
       }
@@ -140,7 +149,7 @@ public final class UdpMux implements AutoCloseable {
    * driving a session from outside its own input (e.g. forwarding media into a subscriber).
    */
   public void flush(PeerSession session) {
-    Entry e = byUfrag.get(session.localUfrag());
+    Entry e = bySession.get(session);
     if (e != null) {
       flush(e);
     }
@@ -148,8 +157,9 @@ public final class UdpMux implements AutoCloseable {
 
   /** Forgets a session (on the loop); its timer is cancelled. */
   public void unregister(PeerSession session) {
-    Entry e = byUfrag.remove(session.localUfrag());
+    Entry e = bySession.remove(session);
     if (e != null) {
+      byUfrag.remove(e.ufrag);
       e.removed = true; // a flush still queued for it must not arm a timer again
       byRemote.values().removeIf(x -> x == e);
       if (e.timer != null) {
@@ -284,6 +294,11 @@ public final class UdpMux implements AutoCloseable {
   }
 
   private void flush(Entry e) {
+    if (!e.removed && !e.ufrag.equals(e.session.localUfrag())) { // ICE restart: checks now name the new ufrag
+      byUfrag.remove(e.ufrag);
+      e.ufrag = e.session.localUfrag();
+      byUfrag.put(e.ufrag, e);
+    }
     boolean wrote = false;
     for (PeerOutput o; (o = e.session.poll()) != null; ) {
       if (o instanceof PeerOutput.Transmit t) {

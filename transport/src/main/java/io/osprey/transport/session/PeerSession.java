@@ -81,6 +81,10 @@ public final class PeerSession {
   private long lastInputNanos;
   private long srtpFailures;
   private Runnable wakeup;
+  /** Server role: the peer's ICE ufrag from its last description; a new one in an offer is an ICE restart. */
+  private String remoteUfrag;
+  /** Client role: the credentials an ICE-restart offer carried, until its answer brings the peer's. */
+  private IceCredentials restartCredentials;
 
   public PeerSession(Config config) {
     this.config = config;
@@ -141,10 +145,12 @@ public final class PeerSession {
         remoteSections.remove(mid);
         continue;
       }
-      any = true;
-      if (dtls == null) {
+      if (!any && dtls == null) {
         startClientTransport(answer, m);
+      } else if (!any && restartCredentials != null) {
+        restartClientTransport(answer, m);
       }
+      any = true;
       if (!m.media().equals("application") && !m.formats().isEmpty() && m.formats().get(0).matches("\\d{1,3}")) {
         RtpCodec.of(m, Integer.parseInt(m.formats().get(0))).ifPresent(c -> remoteSections.put(mid, describe(m, mid, c)));
       }
@@ -172,6 +178,46 @@ public final class PeerSession {
     dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
         DtlsEndpoint.Config.defaults());
     dtls.setWakeup(wakeup);
+  }
+
+  /** Client role: the answer to an ICE-restart offer; checks start again with both sides' new credentials. */
+  private void restartClientTransport(SessionDescription answer, MediaDescription m) throws SdpFormatException {
+    String ufrag = answer.attribute(m, "ice-ufrag").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-ufrag"));
+    String pwd = answer.attribute(m, "ice-pwd").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-pwd"));
+    IceCredentials remote;
+    try {
+      remote = new IceCredentials(ufrag, pwd);
+    } catch (IllegalArgumentException e) {
+      throw new SdpFormatException(0, "answer ICE credentials too short");
+    }
+    controller.restart(restartCredentials, remote);
+    restartCredentials = null;
+    for (String c : m.attributes("candidate")) {
+      addRemoteCandidate(c);
+    }
+  }
+
+  /**
+   * Server role, before the next {@link #createServerOffer}: new local ICE credentials, so that offer
+   * restarts ICE (LiveKit's subscriber connection on a resume). The selected pair serves until the
+   * peer nominates one with the new credentials.
+   */
+  public void restartIce() {
+    if (lite == null) {
+      throw new IllegalStateException("client sessions restart ICE with createClientOffer(sections, true)");
+    }
+    remoteUfrag = null;
+    lite.restart(IceCredentials.random(), null);
+  }
+
+  /** Server role: the ufrag of the peer's offer; a different one than before is an ICE restart (RFC 8445 §9.2). */
+  private void learnRemoteUfrag(String ufrag) {
+    if (remoteUfrag != null && !remoteUfrag.equals(ufrag)) {
+      lite.restart(IceCredentials.random(), ufrag);
+    } else {
+      lite.setRemoteUfrag(ufrag);
+    }
+    remoteUfrag = ufrag;
   }
 
   /**
@@ -211,6 +257,15 @@ public final class PeerSession {
    * {@link #handleAnswer}).
    */
   public String createClientOffer(List<OfferSection> sections) {
+    return createClientOffer(sections, false);
+  }
+
+  /**
+   * Client role: as {@link #createClientOffer(List)}; with {@code iceRestart} the offer carries new
+   * ICE credentials (RFC 8445 §9), and its answer starts checks with them while media keeps flowing
+   * on the pair selected before (a resume after the signal connection dropped, or a network change).
+   */
+  public String createClientOffer(List<OfferSection> sections, boolean iceRestart) {
     if (!config.client()) {
       throw new IllegalStateException("server sessions offer with createServerOffer");
     }
@@ -226,7 +281,11 @@ public final class PeerSession {
         accepted.put(s.mid(), new AnswerBuilder.Accepted(s.mid(), s.kind(), s.codecs().get(0).payloadType(), s.ssrc()));
       }
     }
-    return OfferBuilder.client(ice.localCredentials().ufrag(), ice.localCredentials().password(),
+    if (iceRestart && dtls != null) { // before the first answer there is nothing to restart
+      restartCredentials = IceCredentials.random();
+    }
+    IceCredentials offered = restartCredentials != null ? restartCredentials : ice.localCredentials();
+    return OfferBuilder.client(offered.ufrag(), offered.password(),
         config.certificate().fingerprint(), config.hostCandidates(), ++offerVersion, sections).write();
   }
 
@@ -236,7 +295,10 @@ public final class PeerSession {
       if (m.port() == 0) {
         continue;
       }
-      answer.attribute(m, "ice-ufrag").ifPresent(lite::setRemoteUfrag);
+      answer.attribute(m, "ice-ufrag").ifPresent(ufrag -> {
+        remoteUfrag = ufrag;
+        lite.setRemoteUfrag(ufrag);
+      });
       if (dtls == null) {
         String[] fp = answer.attribute(m, "fingerprint")
             .orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint")).trim().split(" ", 2);
@@ -296,7 +358,7 @@ public final class PeerSession {
         fingerprint = parts.length > 1 ? parts[1] : "";
       }
       if (lite != null && offer.attribute(m, "ice-ufrag").isPresent()) {
-        lite.setRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
+        learnRemoteUfrag(offer.attribute(m, "ice-ufrag").get());
       }
       if (m.media().equals("application") && m.proto().contains("SCTP")) {
         accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), -1, 0));

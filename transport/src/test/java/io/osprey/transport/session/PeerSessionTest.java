@@ -66,6 +66,11 @@ class PeerSessionTest {
     @Override public long nextDeadlineNanos() { return session.nextDeadlineNanos(); }
   }
 
+  /** The ice-ufrag an SDP carries (every section of ours carries the same). */
+  private static String ufrag(String sdp) {
+    return sdp.lines().filter(l -> l.startsWith("a=ice-ufrag:")).findFirst().orElseThrow().substring(12);
+  }
+
   private static byte[] rtp(long ssrc, int seq, int size) {
     byte[] p = new byte[12 + size + 16]; // header, payload, room for the SRTP tag
     p[0] = (byte) 0x80;
@@ -136,5 +141,65 @@ class PeerSessionTest {
     // closed, nothing would advance those deadlines: an I/O loop must not be asked to wait for them
     assertThat(server.session.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
     assertThat(client.session.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  /**
+   * A resume (LiveKit's reconnect after the signal connection dropped): the path dies long enough
+   * for the server to see ICE disconnected, comes back, and an ICE restart offered by the client
+   * recovers the same connection: new credentials both ways, DTLS and SCTP kept, media and data
+   * flowing again, and checks with the old credentials refused.
+   */
+  @Test
+  void anIceRestartRecoversTheConnectionAfterThePathDied() throws Exception {
+    Node server = new Node(new PeerSession(new PeerSession.Config(DtlsCertificate.generate(), List.of(SERVER), false)),
+        SERVER);
+    Node client = new Node(new PeerSession(new PeerSession.Config(DtlsCertificate.generate(), List.of(CLIENT), false,
+        true)), CLIENT);
+    long clientSsrc = 0x1234;
+    List<OfferSection> sections = List.of(OfferSection.data("0"),
+        OfferSection.send("1", "video", RtpCodec.VP8, clientSsrc, "stream", "track"));
+    String offer = client.session.createClientOffer(sections);
+    String answer = server.session.handleOffer(offer, 0);
+    client.session.handleAnswer(answer, 0);
+    NetSim net = new NetSim(5, LinkConditions.perfect().withDelay(10 * MS, 2 * MS).withLoss(0.02));
+    VirtualTimeDriver d = new VirtualTimeDriver(net, 0).add(server).add(client);
+    assertThat(d.runUntil(() -> server.connected && client.connected, 60_000 * MS)).isTrue();
+    int stream = client.session.openDataChannel("chat", true, d.nowNanos());
+    d.flush();
+    assertThat(d.runUntil(() -> server.openedStream == stream, 10_000 * MS)).isTrue();
+
+    // the path dies: the server's consent times out to disconnected, not yet failed
+    net.setPath(SERVER, CLIENT, LinkConditions.perfect().withLoss(1.0));
+    client.session.sendBinary(stream, new byte[] {1}, d.nowNanos()); // sent into the dead path
+    d.advance(11_000 * MS);
+    assertThat(server.session.iceState()).isEqualTo(io.osprey.transport.ice.IceState.DISCONNECTED);
+    net.setPath(SERVER, CLIENT, LinkConditions.perfect().withDelay(10 * MS, 2 * MS).withLoss(0.02));
+
+    String oldServerUfrag = server.session.localUfrag();
+    String restartOffer = client.session.createClientOffer(sections, true);
+    assertThat(ufrag(restartOffer)).isNotEqualTo(ufrag(offer));
+    String restartAnswer = server.session.handleOffer(restartOffer, d.nowNanos());
+    assertThat(server.session.localUfrag()).isNotEqualTo(oldServerUfrag).isEqualTo(ufrag(restartAnswer));
+    client.session.handleAnswer(restartAnswer, d.nowNanos());
+    d.flush();
+    assertThat(d.runUntil(() -> server.session.iceState() == io.osprey.transport.ice.IceState.CONNECTED
+        && client.session.iceState() == io.osprey.transport.ice.IceState.CONNECTED, 10_000 * MS)).isTrue();
+
+    // the same DTLS and SCTP carry on: the message sent into the dead path is retransmitted, then more
+    client.session.sendBinary(stream, new byte[] {2}, d.nowNanos());
+    d.flush();
+    assertThat(d.runUntil(() -> server.data.size() == 2, 30_000 * MS)).as("data after the restart").isTrue();
+    assertThat(server.data).extracting(m -> m.data()[0]).containsExactly((byte) 1, (byte) 2);
+    int before = server.rtp.size();
+    for (int i = 0; i < 100; i++) {
+      client.session.sendRtp(rtp(clientSsrc, 1000 + i, 500), 0, 512);
+      d.advance(20 * MS);
+    }
+    assertThat(server.rtp.size() - before).isBetween(90, 100);
+    assertThat(server.closed).isNull();
+    assertThat(client.closed).isNull();
+    d.advance(30_000 * MS); // consent keeps both sides connected on the new credentials
+    assertThat(server.session.iceState()).isEqualTo(io.osprey.transport.ice.IceState.CONNECTED);
+    assertThat(client.session.iceState()).isEqualTo(io.osprey.transport.ice.IceState.CONNECTED);
   }
 }
