@@ -166,12 +166,13 @@ class SdkRoomTest {
   }
 
   /**
-   * A publisher that loses its connection in each of the ways livekit's SDKs rehearse (its own
-   * signal drop, a node failure, a server leave, a full-reconnect request) rejoins, republishes, and
-   * its subscriber receives frames again each time.
+   * A publisher that loses its connection in each of the ways livekit's SDKs rehearse recovers and
+   * its subscriber receives frames again each time: its own signal drop is resumed (the same
+   * session, its media connection kept with ICE restarted, nothing republished); a node failure, a
+   * server leave and a full-reconnect request end the session, so it rejoins and republishes.
    */
   @Test
-  void aPublisherRejoinsAfterEachKindOfFailureAndKeepsPublishing() throws Exception {
+  void aPublisherRecoversFromEachKindOfFailureAndKeepsPublishing() throws Exception {
     java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
     List<String> bobEvents = new CopyOnWriteArrayList<>();
     RoomListener counting = new RoomListener() {
@@ -208,9 +209,17 @@ class SdkRoomTest {
       for (Room.Simulation failure : Room.Simulation.values()) {
         round++;
         int expected = round;
+        String sid = alice.localParticipant().sid();
+        int subscriptions = bobEvents.size();
         alice.simulate(failure);
         await().atMost(Duration.ofSeconds(15)).alias(failure + ": rejoined").until(() -> reconnected.get() == expected);
         assertThat(alice.state()).isEqualTo(Room.State.CONNECTED);
+        if (failure == Room.Simulation.SIGNAL_DROP) {
+          assertThat(alice.localParticipant().sid()).as("resumed: the same session").isEqualTo(sid);
+          assertThat(bobEvents).as("nothing republished").hasSize(subscriptions);
+        } else {
+          assertThat(alice.localParticipant().sid()).as(failure + ": a new session").isNotEqualTo(sid);
+        }
         long before = frames.get();
         await().atMost(Duration.ofSeconds(15)).alias(failure + ": bob sees frames again " + bobEvents)
             .until(() -> frames.get() > before + 30);

@@ -39,7 +39,9 @@ import java.util.zip.GZIPOutputStream;
  * {@code lksdk.Room}: it signals over {@code /rtc/v1} (one peer connection, we always offer), so
  * it works against Osprey and against livekit-server. It publishes {@link LocalTrack}s, subscribes
  * to others' tracks, sends and receives data, and tells a {@link RoomListener} what happens.
- * Lost connections are rejoined with back-off (our tracks are republished).
+ * A dropped signal connection is resumed while the media connection is up (a new WebSocket with
+ * {@code reconnect=1}, then an ICE restart: the same session, nothing republished); otherwise, or
+ * if the server no longer has the session, the room rejoins with back-off and republishes our tracks.
  *
  * <pre>{@code
  * Room room = Room.connect("ws://127.0.0.1:7880", token, RoomOptions.defaults(), new RoomListener() {
@@ -95,6 +97,10 @@ public final class Room implements AutoCloseable {
   private int attempt;
   private int joins;
   private int signals;
+  /** The current attempt resumes our session (reconnect=1) on the media connection we kept. */
+  private boolean resuming;
+  private int pingInterval = 5;
+  private int pingTimeout = 15;
 
   private Room(URI base, String token, RoomOptions options, RoomListener listener) {
     this.base = base;
@@ -204,7 +210,7 @@ public final class Room implements AutoCloseable {
         case SIGNAL_DROP -> {
           if (signal != null) {
             signal.abort();
-            connectionLost("signal connection dropped (simulated)");
+            signalLost("signal connection dropped (simulated)");
           }
         }
         case NODE_FAILURE -> signal(simulateRequest(LivekitRtc.SimulateScenario.newBuilder().setNodeFailure(true)));
@@ -247,6 +253,9 @@ public final class Room implements AutoCloseable {
     attempt++;
     URI uri = URI.create(base + "/rtc/v1?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
         + "&join_request=" + joinRequest(state == State.RECONNECTING));
+    if (resuming) {
+      log.log(System.Logger.Level.DEBUG, () -> "resuming as " + local.sid());
+    }
     attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("not connected to " + base + " within "
         + options.connectTimeout().toSeconds() + " s: " + stage()), true), options.connectTimeout().toMillis(),
         TimeUnit.MILLISECONDS);
@@ -315,6 +324,9 @@ public final class Room implements AutoCloseable {
     if (reconnect && local != null) {
       join.setReconnectReason(LivekitModels.ReconnectReason.RR_SIGNAL_DISCONNECTED);
     }
+    if (resuming) {
+      join.setReconnect(true).setParticipantSid(local.sid());
+    }
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
       out.write(join.build().toByteArray());
@@ -341,6 +353,14 @@ public final class Room implements AutoCloseable {
       return;
     }
     cancelAttemptTimeout();
+    if (resuming) { // the session could not be resumed: a full rejoin now, with our tracks republished
+      resuming = false;
+      log.log(System.Logger.Level.INFO, "resume failed (" + error.getMessage() + "); rejoining");
+      teardown();
+      attempt = 0;
+      attempt();
+      return;
+    }
     teardown();
     boolean first = !joined.isDone();
     if (first && !(stalled && attempt < FIRST_JOIN_ATTEMPTS)) { // refusals fail fast: the caller decides
@@ -397,15 +417,19 @@ public final class Room implements AutoCloseable {
         engine.start();
       }
     }, loop);
-    int interval = join.getPingInterval() > 0 ? join.getPingInterval() : 5;
-    int timeout = join.getPingTimeout() > 0 ? join.getPingTimeout() : 15;
-    lastPongNanos = System.nanoTime();
-    pinger = loop.scheduleAtFixedRate(() -> ping(timeout), interval, interval, TimeUnit.SECONDS);
+    pingInterval = join.getPingInterval() > 0 ? join.getPingInterval() : 5;
+    pingTimeout = join.getPingTimeout() > 0 ? join.getPingTimeout() : 15;
+    startPinging();
   }
 
-  private void ping(int timeoutSeconds) {
-    if (System.nanoTime() - lastPongNanos > TimeUnit.SECONDS.toNanos(timeoutSeconds)) {
-      connectionLost("no pong for " + timeoutSeconds + " s");
+  private void startPinging() {
+    lastPongNanos = System.nanoTime();
+    pinger = loop.scheduleAtFixedRate(this::ping, pingInterval, pingInterval, TimeUnit.SECONDS);
+  }
+
+  private void ping() {
+    if (System.nanoTime() - lastPongNanos > TimeUnit.SECONDS.toNanos(pingTimeout)) {
+      signalLost("no pong for " + pingTimeout + " s");
       return;
     }
     signal(SignalRequest.newBuilder().setPingReq(LivekitRtc.Ping.newBuilder()
@@ -447,6 +471,9 @@ public final class Room implements AutoCloseable {
       @Override
       public void negotiated(Map<String, String> midToTrackSid) {
         tracks.negotiated(midToTrackSid);
+        if (resuming) {
+          awaitResumed();
+        }
       }
     };
   }
@@ -463,14 +490,61 @@ public final class Room implements AutoCloseable {
     joined.complete(this);
   }
 
+  // ---- resuming (livekit's reconnect=1: same session, ICE restarted) ----
+
+  /** The server kept our session: the media connection restarts ICE, with new credentials both ways. */
+  private void onReconnect(LivekitRtc.ReconnectResponse response) {
+    if (!resuming || engine == null) {
+      return;
+    }
+    startPinging();
+    engine.restartIce();
+  }
+
+  /** The ICE-restart offer was answered: resumed once checks with the new credentials succeed. */
+  private void awaitResumed() {
+    if (!resuming || engine == null) {
+      return;
+    }
+    if (!engine.iceConnected()) {
+      loop.schedule(this::awaitResumed, 20, TimeUnit.MILLISECONDS); // bounded by the attempt's timeout
+      return;
+    }
+    cancelAttemptTimeout();
+    resuming = false;
+    state = State.CONNECTED;
+    attempt = 0;
+    log.log(System.Logger.Level.INFO, base + ": resumed");
+    listener.onReconnected();
+  }
+
   // ---- losing the connection ----
 
   private void signalClosed(int code, String reason, Throwable error) {
     if (state == State.CONNECTING && !joined.isDone()) {
       attemptFailed(new RoomException("the server closed the signal connection (" + code + " " + reason + ")"));
     } else {
-      connectionLost("signal connection closed (" + code + (reason.isEmpty() ? "" : " " + reason) + ")");
+      signalLost("signal connection closed (" + code + (reason.isEmpty() ? "" : " " + reason) + ")");
     }
+  }
+
+  /**
+   * The signal connection is gone. While the media connection is up the session is resumed on
+   * it, as livekit clients do (a new WebSocket with reconnect=1, then an ICE restart); if that
+   * fails, or the media connection is down too, the room rejoins in full.
+   */
+  private void signalLost(String why) {
+    if (state != State.CONNECTED || engine == null || !engine.mediaUp() || options.maxReconnects() <= 0) {
+      connectionLost(why);
+      return;
+    }
+    log.log(System.Logger.Level.INFO, base + ": " + why + "; resuming");
+    state = State.RECONNECTING;
+    resuming = true;
+    dropSignal();
+    listener.onReconnecting();
+    attempt = 0;
+    attempt();
   }
 
   private void connectionLost(String why) {
@@ -496,6 +570,16 @@ public final class Room implements AutoCloseable {
 
   /** Drops the current signal and media connections; published tracks wait to be bound again. */
   private void teardown() {
+    dropSignal();
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+    tracks.detach();
+  }
+
+  /** Drops the signal connection only (what it still says is not heard). */
+  private void dropSignal() {
     signals++;
     if (pinger != null) {
       pinger.cancel(false);
@@ -505,11 +589,6 @@ public final class Room implements AutoCloseable {
       signal.close();
       signal = null;
     }
-    if (engine != null) {
-      engine.close();
-      engine = null;
-    }
-    tracks.detach();
   }
 
   private void end(DisconnectReason reason, boolean tellServer) {
@@ -546,6 +625,7 @@ public final class Room implements AutoCloseable {
   private void handle(SignalResponse response) {
     switch (response.getMessageCase()) {
       case JOIN -> onJoin(response.getJoin());
+      case RECONNECT -> onReconnect(response.getReconnect());
       case ANSWER -> {
         if (engine != null) {
           engine.onAnswer(response.getAnswer());
@@ -614,7 +694,8 @@ public final class Room implements AutoCloseable {
             .setTopic(options.topic()).addAllDestinationIdentities(options.destinations()))
         .addAllDestinationIdentities(options.destinations()).build().toByteArray();
     loop.execute(() -> {
-      if (state != State.CONNECTED || engine == null || !engine.sendData(packet, options.kind())) {
+      // while a resume is under way the data channels are still open on the connection we kept
+      if ((state != State.CONNECTED && !resuming) || engine == null || !engine.sendData(packet, options.kind())) {
         done.completeExceptionally(new RoomException("data cannot be sent: the room is " + state));
       } else {
         done.complete(null);

@@ -3,6 +3,7 @@ package io.osprey.sdk.room;
 import io.netty.channel.EventLoop;
 import io.osprey.protocol.livekit.LivekitRtc;
 import io.osprey.protocol.livekit.LivekitRtc.SignalRequest;
+import io.osprey.transport.ice.IceState;
 import io.osprey.transport.io.UdpPeer;
 import io.osprey.transport.session.OfferSection;
 import io.osprey.transport.session.PeerOutput;
@@ -112,6 +113,30 @@ final class RtcEngine {
 
   /** Offers the current sections now, or as soon as the offer in flight is answered. */
   void negotiate() {
+    negotiate(false);
+  }
+
+  /**
+   * A resume: the offer in flight (if any) went with the old signal connection and will not be
+   * answered; a new offer restarts ICE with new credentials.
+   */
+  void restartIce() {
+    offerInFlight = false;
+    negotiate(true);
+  }
+
+  /** Whether the media connection is up (DTLS done, ICE not failed): a session worth resuming. */
+  boolean mediaUp() {
+    IceState ice = session.iceState();
+    return session.connected() && ice != IceState.FAILED && ice != IceState.CLOSED;
+  }
+
+  /** Whether ICE has a working pair (after a restart: one checked with the new credentials). */
+  boolean iceConnected() {
+    return session.iceState() == IceState.CONNECTED;
+  }
+
+  private void negotiate(boolean iceRestart) {
     if (closed) {
       return;
     }
@@ -121,7 +146,7 @@ final class RtcEngine {
     }
     offerInFlight = true;
     offerWanted = false;
-    String sdp = session.createClientOffer(sections);
+    String sdp = session.createClientOffer(sections, iceRestart);
     events.signal(SignalRequest.newBuilder().setOffer(LivekitRtc.SessionDescription.newBuilder()
         .setType("offer").setSdp(sdp).setId(++offerId)).build());
   }

@@ -220,7 +220,7 @@ class SignalConnectionTest {
   }
 
   @Test
-  void asksAResumingClientToRejoinInFull() throws Exception {
+  void asksAClientResumingASessionThatIsGoneToRejoinInFull() throws Exception {
     Client c = connect("resumer", true, "&reconnect=1&sid=PA_gone&reconnect_reason=1");
     SignalResponse first = c.responses.poll(5, TimeUnit.SECONDS);
     assertThat(first.getMessageCase()).isEqualTo(SignalResponse.MessageCase.LEAVE);
