@@ -74,7 +74,12 @@ public final class Room implements AutoCloseable {
     /** The server leaves us as a node shutting down does, asking us to rejoin. */
     SERVER_LEAVE,
     /** The server asks for a full reconnect. */
-    FULL_RECONNECT
+    FULL_RECONNECT,
+    /**
+     * The server restarts ICE (livekit's switch_candidate_protocol scenario): it asks us to resume,
+     * and the resume restarts ICE on the connection we keep.
+     */
+    ICE_RESTART
   }
 
   private final URI base;
@@ -217,6 +222,8 @@ public final class Room implements AutoCloseable {
         case SERVER_LEAVE -> signal(simulateRequest(LivekitRtc.SimulateScenario.newBuilder().setServerLeave(true)));
         case FULL_RECONNECT -> signal(simulateRequest(
             LivekitRtc.SimulateScenario.newBuilder().setLeaveRequestFullReconnect(true)));
+        case ICE_RESTART -> signal(simulateRequest(LivekitRtc.SimulateScenario.newBuilder()
+            .setSwitchCandidateProtocol(LivekitRtc.CandidateProtocol.UDP)));
       }
     });
   }
@@ -678,6 +685,8 @@ public final class Room implements AutoCloseable {
   private void onLeave(LivekitRtc.LeaveRequest leave) {
     if (leave.getAction() == LivekitRtc.LeaveRequest.Action.DISCONNECT && !leave.getCanReconnect()) {
       end(leave.getReason(), false);
+    } else if (leave.getAction() == LivekitRtc.LeaveRequest.Action.RESUME) {
+      signalLost("the server asked us to resume (" + leave.getReason() + ")");
     } else {
       connectionLost("the server asked us to rejoin (" + leave.getReason() + ")");
     }

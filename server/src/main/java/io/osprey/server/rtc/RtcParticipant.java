@@ -325,11 +325,13 @@ public final class RtcParticipant implements ParticipantSession {
    * signal connection as a dying node would; {@code server_leave} and
    * {@code leave_request_full_reconnect} send a leave that asks the client to rejoin. Either way the
    * session ends here, so the client's resume is refused and it comes back through a new join.
+   * {@code switch_candidate_protocol} restarts ICE from our side: {@link #requestResume}.
    */
   private void onSimulate(LivekitRtc.SimulateScenario scenario) {
     switch (scenario.getScenarioCase()) {
-      case NODE_FAILURE, DISCONNECT_SIGNAL_ON_RESUME, DISCONNECT_SIGNAL_ON_RESUME_NO_MESSAGES ->
+      case NODE_FAILURE, MIGRATION, DISCONNECT_SIGNAL_ON_RESUME, DISCONNECT_SIGNAL_ON_RESUME_NO_MESSAGES ->
           leave(DisconnectReason.SIGNAL_CLOSE, false);
+      case SWITCH_CANDIDATE_PROTOCOL -> requestResume();
       case SERVER_LEAVE, LEAVE_REQUEST_FULL_RECONNECT -> {
         signal.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
             .setReason(scenario.hasServerLeave() ? DisconnectReason.SERVER_SHUTDOWN : DisconnectReason.CLIENT_INITIATED)
@@ -338,6 +340,22 @@ public final class RtcParticipant implements ParticipantSession {
       }
       default -> log.debug("{}: ignored simulated scenario {}", model.identity(), scenario.getScenarioCase());
     }
+  }
+
+  /**
+   * A server-initiated resume: a leave with action RESUME, then the signal connection closes while
+   * the session waits; the client's resume restarts ICE on every connection (the only way to
+   * restart ICE on a connection the client offers, such as v1's one).
+   */
+  private void requestResume() {
+    if (!mediaUp()) {
+      return; // nothing to restart yet
+    }
+    log.info("{}: asking the client to resume (ICE restart)", model.identity());
+    SignalSink current = signal;
+    current.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
+        .setReason(DisconnectReason.MIGRATION).setAction(LivekitRtc.LeaveRequest.Action.RESUME)).build());
+    current.close(); // its close finds our media up: the session waits for the resume
   }
 
   private void onUpdateMetadata(LivekitRtc.UpdateParticipantMetadata req) {
