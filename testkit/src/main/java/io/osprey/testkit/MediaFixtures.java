@@ -29,6 +29,12 @@ public final class MediaFixtures {
         "-keyint_min", "60", "-row-mt", "1");
   }
 
+  public static Path av1Ivf() throws IOException {
+    return make("test-av1.ivf", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "5",
+        "-c:v", "libaom-av1", "-usage", "realtime", "-cpu-used", "8", "-b:v", "500k", "-g", "60",
+        "-keyint_min", "60", "-row-mt", "1");
+  }
+
   public static Path h264AnnexB() throws IOException {
     return make("test.h264", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "5",
         "-c:v", "libx264", "-profile:v", "baseline", "-level", "3.1", "-pix_fmt", "yuv420p", "-preset", "veryfast",

@@ -123,6 +123,38 @@ class SdkRoomTest {
     }
   }
 
+  /** VP9 and AV1 IVF files go through the SFU and are recorded again: ffprobe reads the codec, size and every frame. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"vp9", "av1"})
+  void vp9AndAv1FilesAreRecordedFrameForFrame(String codec, @TempDir Path dir) throws Exception {
+    Path ivf = codec.equals("vp9") ? MediaFixtures.vp9Ivf() : MediaFixtures.av1Ivf();
+    Map<String, TrackRecorder> recorders = new ConcurrentHashMap<>();
+    RoomListener recording = new RoomListener() {
+      @Override
+      public void onTrackSubscribed(RemoteTrack track, RemoteTrackPublication pub, RemoteParticipant p) {
+        try {
+          recorders.put(track.mimeType(), track.record(dir.resolve("video.ivf")));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    try (Room bob = Room.connect(url, "devkey", "secret", codec, "bob", RoomOptions.defaults(), recording);
+         Room alice = Room.connect(url, "devkey", "secret", codec, "alice", RoomOptions.defaults(), new RoomListener() {})) {
+      LocalTrack video = LocalTrack.fromFile(ivf, LocalTrack.Options.defaults().withName("camera"));
+      alice.localParticipant().publishTrack(video).get(10, TimeUnit.SECONDS);
+      video.completion().get(20, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorders.size() == 1);
+      Thread.sleep(500); // the last packets in flight
+      assertThat(recorders).containsOnlyKeys("video/" + codec.toUpperCase(java.util.Locale.ROOT));
+      recorders.values().forEach(TrackRecorder::close);
+      String probe = MediaFixtures.ffprobe(dir.resolve("video.ivf"), "-count_frames", "-show_streams");
+      assertThat(probe).contains("\"codec_name\": \"" + codec + "\"").contains("\"width\": 640").contains("\"height\": 360");
+      int frames = Integer.parseInt(probe.replaceAll("(?s).*\"nb_read_frames\": \"(\\d+)\".*", "$1"));
+      assertThat(frames).as("every frame from a key frame on: %s", probe).isIn(150, 90, 30);
+    }
+  }
+
   @Test
   void tenThousandReliableMessagesArriveInOrder() throws Exception {
     List<Integer> reliable = new CopyOnWriteArrayList<>();

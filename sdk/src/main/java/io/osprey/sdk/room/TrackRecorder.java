@@ -1,5 +1,6 @@
 package io.osprey.sdk.room;
 
+import io.osprey.sdk.media.FrameSize;
 import io.osprey.sdk.media.Timebase;
 import io.osprey.sdk.media.ivf.IvfWriter;
 import io.osprey.sdk.media.ogg.OggOpusWriter;
@@ -7,11 +8,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes a subscribed track's frames to a file: IVF for VP8 (VP9 and AV1 once depacketized) with
- * the RTP clock as timebase, Ogg Opus for audio. A video recording starts at the first key frame,
+ * Writes a subscribed track's frames to a file: IVF for VP8, VP9 and AV1 with the RTP clock as
+ * timebase, Ogg Opus for audio. A video recording starts at the first key frame,
  * so the file always decodes from its start; its size comes from that key frame.
  */
 public final class TrackRecorder implements TrackSink, Closeable {
@@ -35,8 +37,8 @@ public final class TrackRecorder implements TrackSink, Closeable {
     TrackRecorder r = new TrackRecorder(file, track.mimeType());
     if (mime.equals("audio/opus")) {
       r.ogg = OggOpusWriter.create(file, 2);
-    } else if (!mime.equals("video/vp8")) {
-      throw new IOException("recording " + track.mimeType() + " is not supported (VP8 and Opus are)");
+    } else if (!List.of("video/vp8", "video/vp9", "video/av1").contains(mime)) {
+      throw new IOException("recording " + track.mimeType() + " is not supported (VP8, VP9, AV1 and Opus are)");
     }
     return r;
   }
@@ -53,12 +55,11 @@ public final class TrackRecorder implements TrackSink, Closeable {
         return;
       }
       if (ivf == null) {
-        if (!keyFrame || frame.length < 10) {
+        FrameSize size = keyFrame ? FrameSize.of(mimeType, frame).orElse(null) : null;
+        if (size == null) {
           return;
         }
-        int width = ((frame[7] & 0x3f) << 8) | (frame[6] & 0xff); // VP8 key frame header (RFC 6386 §9.1)
-        int height = ((frame[9] & 0x3f) << 8) | (frame[8] & 0xff);
-        ivf = IvfWriter.create(file, mimeType, width, height, RTP_VIDEO);
+        ivf = IvfWriter.create(file, mimeType, size.width(), size.height(), RTP_VIDEO);
         firstTimestamp = rtpTimestamp;
       }
       ivf.write(frame, rtpTimestamp - firstTimestamp);

@@ -8,7 +8,7 @@ import io.osprey.sdk.media.rtp.RtpDepacketizer;
 class DepacketizerFuzzTest {
   @FuzzTest(maxDuration = "10s")
   void fuzz(FuzzedDataProvider data) {
-    String mime = data.pickValue(new String[] {"video/VP8", "video/H264", "audio/opus"});
+    String mime = data.pickValue(new String[] {"video/VP8", "video/VP9", "video/AV1", "video/H264", "audio/opus"});
     RtpDepacketizer d = RtpDepacketizer.forMimeType(mime);
     int seq = data.consumeInt(0, 65535);
     while (data.remainingBytes() > 2) {

@@ -53,6 +53,91 @@ class PacketizerTest {
   }
 
   @Test
+  void vp9FramesSurviveRtpAndBack() throws IOException {
+    try (IvfReader r = IvfReader.open(MediaFixtures.vp9Ivf())) {
+      assertThat(roundTrip(r, f -> f)).isEqualTo(150);
+    }
+  }
+
+  /** The file's temporal units hold a temporal delimiter and OBUs with size fields: exactly what comes back. */
+  @Test
+  void av1TemporalUnitsSurviveRtpAndBack() throws IOException {
+    try (IvfReader r = IvfReader.open(MediaFixtures.av1Ivf())) {
+      assertThat(roundTrip(r, f -> f)).isEqualTo(150);
+    }
+  }
+
+  @Test
+  void keyFramesDeclareTheirSize() throws IOException {
+    for (java.nio.file.Path file : List.of(MediaFixtures.vp8Ivf(), MediaFixtures.vp9Ivf(), MediaFixtures.av1Ivf())) {
+      try (IvfReader r = IvfReader.open(file)) {
+        MediaSample first = r.next();
+        assertThat(first.keyFrame()).isTrue();
+        assertThat(FrameSize.of(r.mimeType(), first.data())).as(r.mimeType()).contains(new FrameSize(640, 360));
+        assertThat(FrameSize.of(r.mimeType(), r.next().data())).as("a delta frame declares none").isEmpty();
+      }
+    }
+    assertThat(FrameSize.of("video/VP9", new byte[] {(byte) 0x82, 0x49})).as("cut short").isEmpty();
+  }
+
+  /**
+   * A VP9 picture of two spatial layers (SVC, flexible mode, as Chromium sends it): the layer
+   * frames back to back, then a superframe index giving each one's size.
+   */
+  @Test
+  void vp9SpatialLayersBecomeASuperframe() throws MediaFormatException {
+    RtpDepacketizer d = RtpDepacketizer.forMimeType("video/VP9");
+    byte[] base = new byte[300];
+    byte[] upper = new byte[70_000]; // sizes needing 3 bytes each in the index
+    java.util.Arrays.fill(base, (byte) 1);
+    java.util.Arrays.fill(upper, (byte) 2);
+    // I, L, F, B (+E): picture id 5; layer byte: T=0 U=0 S=sid D
+    assertThat(d.push(vp9Payload(0x08 | 0x04, 0, base), 10, false)).isNull();
+    assertThat(d.push(vp9Payload(0x08, 1, java.util.Arrays.copyOf(upper, 40_000)), 11, false)).isNull();
+    byte[] picture = d.push(vp9Payload(0x04, 1, java.util.Arrays.copyOfRange(upper, 40_000, 70_000)), 12, true);
+    int index = 2 + 3 * 2;
+    assertThat(picture).hasSize(300 + 70_000 + index);
+    assertThat(java.util.Arrays.copyOf(picture, 300)).isEqualTo(base);
+    assertThat(java.util.Arrays.copyOfRange(picture, 300, 70_300)).isEqualTo(upper);
+    int marker = 0xc0 | (3 - 1) << 3 | (2 - 1);
+    assertThat(picture[70_300] & 0xff).isEqualTo(marker);
+    assertThat(picture[picture.length - 1] & 0xff).isEqualTo(marker);
+    assertThat((picture[70_301] & 0xff) | (picture[70_302] & 0xff) << 8 | (picture[70_303] & 0xff) << 16).isEqualTo(300);
+    assertThat((picture[70_304] & 0xff) | (picture[70_305] & 0xff) << 8 | (picture[70_306] & 0xff) << 16)
+        .isEqualTo(70_000);
+  }
+
+  private static byte[] vp9Payload(int beginEnd, int spatialLayer, byte[] data) {
+    byte[] p = new byte[3 + data.length];
+    p[0] = (byte) (0x80 | 0x20 | 0x10 | beginEnd); // I, L, F
+    p[1] = 5;                                      // 7-bit picture id
+    p[2] = (byte) (spatialLayer << 1);
+    System.arraycopy(data, 0, p, 3, data.length);
+    return p;
+  }
+
+  /** An OBU split over payloads (Z/Y) and a payload that counts its elements (W=2): whole OBUs with size fields. */
+  @Test
+  void av1ObusAreJoinedAcrossPayloadsAndGetTheirSizeFields() throws MediaFormatException {
+    RtpDepacketizer d = RtpDepacketizer.forMimeType("video/AV1");
+    // payload 1: W=2, element 1 = sequence header (0x08, 1, 2), element 2 (no length) = first half of a frame OBU
+    byte[] p1 = {0x20 | 0x40, 3, 0x08, 1, 2, 0x30, 9, 9};
+    // payload 2: Z, W=1: the rest of the frame OBU
+    byte[] p2 = {(byte) (0x80 | 0x10), 9, 9, 9};
+    assertThat(d.push(p1, 100, false)).isNull();
+    byte[] tu = d.push(p2, 101, true);
+    assertThat(tu).containsExactly(0x12, 0, 0x0a, 2, 1, 2, 0x32, 5, 9, 9, 9, 9, 9);
+    assertThat(io.osprey.sdk.media.KeyFrames.isKeyFrame("video/AV1", tu)).isTrue();
+    RtpDepacketizer fresh = RtpDepacketizer.forMimeType("video/AV1");
+    assertThat(fresh.push(new byte[] {(byte) 0x80, 1, 0x30}, 1, true)).as("mid-unit: waits for a start").isNull();
+    assertThat(fresh.push(new byte[] {0x10, 0x30, 7}, 2, false)).isNull(); // a whole OBU, no continuation
+    assertThatThrownBy(() -> fresh.push(new byte[] {(byte) 0x90, 0x30}, 3, true))
+        .isInstanceOf(MediaFormatException.class).hasMessageContaining("continuation");
+    assertThatThrownBy(() -> fresh.push(new byte[] {0x00, 9, 0x30}, 4, true))
+        .isInstanceOf(MediaFormatException.class).hasMessageContaining("longer than the payload");
+  }
+
+  @Test
   void aGapAbandonsTheFrameAndResumesAtTheNextStart() throws IOException {
     RtpPacketizer packetizer = RtpPacketizer.forMimeType("video/VP8", 100, 0, 0);
     RtpDepacketizer depacketizer = RtpDepacketizer.forMimeType("video/VP8");

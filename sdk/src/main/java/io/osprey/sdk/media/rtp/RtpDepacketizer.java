@@ -16,10 +16,12 @@ public abstract class RtpDepacketizer {
   private int expectedSeq = -1;
   private boolean building;
 
-  /** A depacketizer for a codec: VP8, H.264 or Opus. */
+  /** A depacketizer for a codec: VP8, VP9, AV1, H.264 or Opus. */
   public static RtpDepacketizer forMimeType(String mimeType) {
     return switch (mimeType.toLowerCase(java.util.Locale.ROOT)) {
       case "video/vp8" -> new Vp8Depacketizer();
+      case "video/vp9" -> new Vp9Depacketizer();
+      case "video/av1" -> new Av1Depacketizer();
       case "video/h264" -> new H264Depacketizer();
       case "audio/opus" -> new OpusDepacketizer();
       default -> throw new IllegalArgumentException("no depacketizer for " + mimeType);
@@ -43,6 +45,7 @@ public abstract class RtpDepacketizer {
     if (start) {
       frame.reset();
       building = true;
+      frameStarted();
     }
     if (!building) {
       return null;
@@ -55,7 +58,7 @@ public abstract class RtpDepacketizer {
     }
     if (marker || endsFrame(payload)) {
       building = false;
-      byte[] whole = frame.toByteArray();
+      byte[] whole = finish(frame.toByteArray());
       frame.reset();
       return whole;
     }
@@ -71,6 +74,15 @@ public abstract class RtpDepacketizer {
 
   /** Appends the payload's share of the frame. */
   protected abstract void append(byte[] payload, ByteArrayOutputStream frame) throws MediaFormatException;
+
+  /** A new frame begins (per-frame state resets here). */
+  protected void frameStarted() {
+  }
+
+  /** The frame as handed out, from what {@link #append} gathered (e.g. with a trailing index). */
+  protected byte[] finish(byte[] frame) throws MediaFormatException {
+    return frame;
+  }
 
   /** Whether this payload alone ends a frame (audio); video relies on the marker bit. */
   protected boolean endsFrame(byte[] payload) {
