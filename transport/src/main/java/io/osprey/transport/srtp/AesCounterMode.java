@@ -32,9 +32,22 @@ final class AesCounterMode {
 
   /** XORs the keystream starting at the 16-byte {@code iv} onto {@code buf[off, off+len)}. */
   void apply(byte[] iv, byte[] buf, int off, int len) {
+    apply(iv, null, buf, off, len);
+  }
+
+  /**
+   * Writes the keystream block of {@code iv}'s own counter to {@code mask[0, 16)}, then XORs the
+   * keystream of the following counters onto {@code buf[off, off+len)}: GCM's tag mask E(K, J0)
+   * and payload (NIST SP 800-38D §7.1) in the same cipher call. The counter is the last 16 bits of
+   * the block (RFC 3711); GCM's 32-bit increment gives the same counters from J0 (low word 1) for
+   * payloads under 1 MiB.
+   */
+  void apply(byte[] iv, byte[] mask, byte[] buf, int off, int len) {
     int counterBase = (iv[14] & 0xff) << 8 | (iv[15] & 0xff);
-    for (int done = 0; done < len; done += CHUNK) {
-      int n = Math.min(CHUNK, len - done);
+    int lead = mask == null ? 0 : 16; // keystream bytes before the payload's
+    int total = lead + len;
+    for (int done = 0; done < total; done += CHUNK) {
+      int n = Math.min(CHUNK, total - done);
       int blocks = (n + 15) >>> 4;
       int firstBlock = done >>> 4;
       for (int b = 0; b < blocks; b++) {
@@ -50,7 +63,11 @@ final class AesCounterMode {
         throw new IllegalStateException(e);
       }
       int i = 0;
-      int base = off + done;
+      if (done == 0 && lead > 0) {
+        System.arraycopy(keystream, 0, mask, 0, 16);
+        i = 16;
+      }
+      int base = off + done - lead;
       for (; i + 8 <= n; i += 8) { // eight bytes at a time: the XOR is the hot loop
         LONGS.set(buf, base + i, (long) LONGS.get(buf, base + i) ^ (long) LONGS.get(keystream, i));
       }
