@@ -1,5 +1,6 @@
 package io.osprey.transport.srtp;
 
+import io.osprey.wire.crypto.HmacSha1;
 import java.security.MessageDigest;
 
 /**
