@@ -16,6 +16,8 @@ final class AesCounterMode {
   private static final int CHUNK = 2048;
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
   private final Cipher ecb;
   private final byte[] counters = new byte[CHUNK];
@@ -44,6 +46,8 @@ final class AesCounterMode {
    */
   void apply(byte[] iv, byte[] mask, byte[] buf, int off, int len) {
     int counterBase = (iv[14] & 0xff) << 8 | (iv[15] & 0xff);
+    long prefix = (long) BIG_ENDIAN_LONGS.get(iv, 0); // a counter block is these 14 bytes, then 16 bits of count
+    long middle = (long) BIG_ENDIAN_LONGS.get(iv, 8) & ~0xffffL;
     int lead = mask == null ? 0 : 16; // keystream bytes before the payload's
     int total = lead + len;
     for (int done = 0; done < total; done += CHUNK) {
@@ -52,10 +56,8 @@ final class AesCounterMode {
       int firstBlock = done >>> 4;
       for (int b = 0; b < blocks; b++) {
         int base = b << 4;
-        System.arraycopy(iv, 0, counters, base, 14);
-        int counter = counterBase + firstBlock + b;
-        counters[base + 14] = (byte) (counter >> 8);
-        counters[base + 15] = (byte) counter;
+        BIG_ENDIAN_LONGS.set(counters, base, prefix);
+        BIG_ENDIAN_LONGS.set(counters, base + 8, middle | ((counterBase + firstBlock + b) & 0xffffL));
       }
       try {
         ecb.update(counters, 0, blocks << 4, keystream, 0);
