@@ -216,4 +216,22 @@ class IceAgentsTest {
     }
     throw new AssertionError("no response");
   }
+
+  @Test
+  void dropsIndicationsAndCorruptedChecksWithoutAllocating() throws Exception {
+    IceLiteAgent lite = new IceLiteAgent(serverCreds, IceLiteAgent.Config.defaults());
+    byte[] indication = new io.osprey.wire.stun.StunMessageBuilder(io.osprey.wire.stun.StunClass.INDICATION,
+        io.osprey.wire.stun.StunAttributes.BINDING, new byte[12]).build(true);
+    byte[] corrupted = new io.osprey.wire.stun.StunMessageBuilder(io.osprey.wire.stun.StunClass.REQUEST,
+        io.osprey.wire.stun.StunAttributes.BINDING, new byte[12])
+        .username(serverCreds.ufrag() + ":abcd").iceControlling(1).build(serverCreds.passwordBytes(), true);
+    corrupted[corrupted.length - 1] ^= 1; // FINGERPRINT no longer matches
+    long bytes = io.osprey.testkit.Allocations.bytesAllocated(20_000, 10_000, () -> {
+      lite.handleStun(indication, 0, indication.length, SERVER, CLIENT, 0);
+      lite.handleStun(corrupted, 0, corrupted.length, SERVER, CLIENT, 0);
+    });
+    assertThat(bytes).isZero();
+    assertThat(lite.poll()).isNull();
+    assertThat(lite.checksRejected()).isEqualTo(50_000);
+  }
 }
