@@ -1,12 +1,14 @@
 package io.osprey.transport.ice;
 
+import io.osprey.wire.crypto.HmacSha1;
 import io.osprey.wire.stun.StunAttributes;
 import io.osprey.wire.stun.StunClass;
 import io.osprey.wire.stun.StunFormatException;
-import io.osprey.wire.stun.StunMessage;
 import io.osprey.wire.stun.StunMessageBuilder;
+import io.osprey.wire.stun.StunView;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.SplittableRandom;
  * one component: pairs its local and the peer's candidates, checks them in priority order one every
  * {@code pacing} with retransmissions, nominates the first pair that succeeds with a second check
  * carrying USE-CANDIDATE, then keeps consent (RFC 7675) with a check every ~5 s: no answer for
- * {@code disconnectedAfter} means DISCONNECTED, for {@code failedAfter} FAILED. Owned by one loop.
+ * {@code disconnectedAfter} means DISCONNECTED, for {@code failedAfter} FAILED. Incoming STUN is
+ * parsed and verified in place ({@link StunView}, HMACs keyed once per password). Owned by one loop.
  */
 public final class IceControllingAgent implements IceAgent {
   /** Tuning; defaults after RFC 8445 §14 and RFC 7675. */
@@ -59,8 +62,12 @@ public final class IceControllingAgent implements IceAgent {
   private final List<Candidate> locals = new ArrayList<>();
   private final List<Candidate> remotes = new ArrayList<>();
   private final List<Pair> pairs = new ArrayList<>();
+  private final StunView view = new StunView();
   private IceCredentials local;
   private IceCredentials remote;
+  private HmacSha1 localKey; // the peer's checks to us, and our answers
+  private HmacSha1 remoteKey; // our checks, and the peer's responses to them
+  private byte[] usernamePrefix; // "localUfrag:", what the peer's checks to us start with
   private IceState state = IceState.NEW;
   private Pair selected;
   /** During an ICE restart, the pair selected before it: media keeps flowing on it until a new nomination. */
@@ -71,7 +78,7 @@ public final class IceControllingAgent implements IceAgent {
   private byte[] consentTransaction;
 
   public IceControllingAgent(IceCredentials local, Config config, SplittableRandom random) {
-    this.local = local;
+    setLocal(local);
     this.config = config;
     this.random = random;
     this.tieBreaker = random.nextLong();
@@ -84,7 +91,18 @@ public final class IceControllingAgent implements IceAgent {
 
   /** The peer's ufrag and password (from its SDP). */
   public void setRemoteCredentials(IceCredentials remote) {
-    this.remote = remote;
+    setRemote(remote);
+  }
+
+  private void setLocal(IceCredentials newLocal) {
+    local = newLocal;
+    localKey = new HmacSha1(newLocal.passwordBytes());
+    usernamePrefix = (newLocal.ufrag() + ":").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void setRemote(IceCredentials newRemote) {
+    remote = newRemote;
+    remoteKey = newRemote == null ? null : new HmacSha1(newRemote.passwordBytes());
   }
 
   /** A local host candidate: a socket address the I/O layer receives on. */
@@ -123,8 +141,8 @@ public final class IceControllingAgent implements IceAgent {
 
   /** ICE restart: new credentials both ways, every pair checked again; the old pair serves meanwhile. */
   public void restart(IceCredentials newLocal, IceCredentials newRemote) {
-    this.local = newLocal;
-    this.remote = newRemote;
+    setLocal(newLocal);
+    setRemote(newRemote);
     for (Pair p : pairs) {
       p.state = PairState.WAITING;
       p.attempts = 0;
@@ -141,12 +159,12 @@ public final class IceControllingAgent implements IceAgent {
   @Override
   public void handleStun(byte[] data, int off, int len, InetSocketAddress localAddress, InetSocketAddress from,
                          long nowNanos) throws StunFormatException {
-    StunMessage m = StunMessage.parse(data, off, len);
+    StunView m = view.wrap(data, off, len);
     if (m.stunClass() == StunClass.REQUEST) {
       answer(m, localAddress, from);
       return;
     }
-    if (remote == null || (m.hasFingerprint() && !m.verifyFingerprint()) || !m.verifyIntegrity(remote.passwordBytes())) {
+    if (remote == null || (m.hasFingerprint() && !m.verifyFingerprint()) || !m.verifyIntegrity(remoteKey)) {
       return;
     }
     if (consentTransaction != null && m.hasTransactionId(consentTransaction)) {
@@ -296,20 +314,19 @@ public final class IceControllingAgent implements IceAgent {
     if (nominate) {
       b.useCandidate();
     }
-    return b.build(remote.passwordBytes(), true);
+    return b.build(remoteKey, true);
   }
 
-  private void answer(StunMessage m, InetSocketAddress localAddress, InetSocketAddress from) {
-    String user = m.username();
-    if (user == null || !user.startsWith(local.ufrag() + ":") || !m.verifyIntegrity(local.passwordBytes())) {
+  private void answer(StunView m, InetSocketAddress localAddress, InetSocketAddress from) {
+    if (!m.usernameStartsWith(usernamePrefix) || !m.verifyIntegrity(localKey)) {
       outputs.add(new IceOutput.Transmit(localAddress, from,
           new StunMessageBuilder(StunClass.ERROR_RESPONSE, StunAttributes.BINDING, m.transactionId())
-              .errorCode(401, "Unauthorized").build(null, true)));
+              .errorCode(401, "Unauthorized").build(true)));
       return;
     }
     outputs.add(new IceOutput.Transmit(localAddress, from,
         new StunMessageBuilder(StunClass.SUCCESS_RESPONSE, StunAttributes.BINDING, m.transactionId())
-            .xorMappedAddress(from).build(local.passwordBytes(), true)));
+            .xorMappedAddress(from).build(localKey, true)));
   }
 
   private void checkAllFailed() {

@@ -1,11 +1,13 @@
 package io.osprey.transport.ice;
 
+import io.osprey.wire.crypto.HmacSha1;
 import io.osprey.wire.stun.StunAttributes;
 import io.osprey.wire.stun.StunClass;
 import io.osprey.wire.stun.StunFormatException;
-import io.osprey.wire.stun.StunMessage;
 import io.osprey.wire.stun.StunMessageBuilder;
+import io.osprey.wire.stun.StunView;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 
@@ -19,6 +21,9 @@ import java.util.ArrayDeque;
  *
  * <p>Consent (RFC 7675): when no valid check arrives on the selected pair for
  * {@code disconnectedAfter} the state becomes DISCONNECTED, after {@code failedAfter} FAILED.
+ *
+ * <p>A check is parsed and verified in place ({@link StunView}, USERNAME compared as bytes, an
+ * HMAC keyed once per password), so a check costs no allocation until its response is built.
  * Owned by one loop; time is an argument.
  */
 public final class IceLiteAgent implements IceAgent {
@@ -31,8 +36,11 @@ public final class IceLiteAgent implements IceAgent {
 
   private final Config config;
   private final ArrayDeque<IceOutput> outputs = new ArrayDeque<>();
+  private final StunView view = new StunView();
   private IceCredentials local;
-  private String remoteUfrag;
+  private HmacSha1 localKey; // MESSAGE-INTEGRITY of checks and responses: keyed with the local password
+  private byte[] usernamePrefix; // "localUfrag:"
+  private byte[] username; // "localUfrag:remoteUfrag" once the peer's ufrag is known, else null
   private IceState state = IceState.NEW;
   private InetSocketAddress selectedLocal;
   private InetSocketAddress selectedRemote;
@@ -41,8 +49,8 @@ public final class IceLiteAgent implements IceAgent {
   private long checksRejected;
 
   public IceLiteAgent(IceCredentials local, Config config) {
-    this.local = local;
     this.config = config;
+    setCredentials(local, null);
   }
 
   @Override
@@ -52,13 +60,22 @@ public final class IceLiteAgent implements IceAgent {
 
   /** The peer's ufrag from its SDP, when known (checks are accepted before it is). */
   public void setRemoteUfrag(String ufrag) {
-    this.remoteUfrag = ufrag;
+    setCredentials(local, ufrag);
   }
 
   /** ICE restart (RFC 8445 §9): new local credentials; the selected pair stays until a new nomination. */
   public void restart(IceCredentials newLocal, String newRemoteUfrag) {
-    this.local = newLocal;
-    this.remoteUfrag = newRemoteUfrag;
+    setCredentials(newLocal, newRemoteUfrag);
+  }
+
+  private void setCredentials(IceCredentials newLocal, String newRemoteUfrag) {
+    if (newLocal != local) {
+      localKey = new HmacSha1(newLocal.passwordBytes());
+    }
+    local = newLocal;
+    String prefix = newLocal.ufrag() + ":";
+    usernamePrefix = prefix.getBytes(StandardCharsets.UTF_8);
+    username = newRemoteUfrag == null ? null : (prefix + newRemoteUfrag).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -70,7 +87,7 @@ public final class IceLiteAgent implements IceAgent {
   @Override
   public void handleStun(byte[] data, int off, int len, InetSocketAddress localAddress, InetSocketAddress remote,
                          long nowNanos) throws StunFormatException {
-    StunMessage m = StunMessage.parse(data, off, len);
+    StunView m = view.wrap(data, off, len);
     if (m.stunClass() != StunClass.REQUEST || m.method() != StunAttributes.BINDING) {
       return; // indications (keepalives) and stray responses need no answer
     }
@@ -78,28 +95,25 @@ public final class IceLiteAgent implements IceAgent {
       checksRejected++;
       return; // not for us, or corrupted: silently discarded (RFC 8489 §7.3)
     }
-    String username = m.username();
-    String expectedPrefix = local.ufrag() + ":";
-    boolean userOk = username != null && username.startsWith(expectedPrefix)
-        && (remoteUfrag == null || username.substring(expectedPrefix.length()).equals(remoteUfrag));
-    if (!userOk || !m.verifyIntegrity(local.passwordBytes())) {
+    boolean userOk = username != null ? m.usernameEquals(username) : m.usernameStartsWith(usernamePrefix);
+    if (!userOk || !m.verifyIntegrity(localKey)) {
       checksRejected++;
       outputs.add(new IceOutput.Transmit(localAddress, remote,
           new StunMessageBuilder(StunClass.ERROR_RESPONSE, StunAttributes.BINDING, m.transactionId())
-              .errorCode(401, "Unauthorized").build(null, true)));
+              .errorCode(401, "Unauthorized").build(true)));
       return;
     }
     if (m.has(StunAttributes.ICE_CONTROLLED)) {
       // Both sides think they are controlled; a lite agent is always controlled (§7.3.1.1).
       outputs.add(new IceOutput.Transmit(localAddress, remote,
           new StunMessageBuilder(StunClass.ERROR_RESPONSE, StunAttributes.BINDING, m.transactionId())
-              .errorCode(487, "Role Conflict").build(local.passwordBytes(), true)));
+              .errorCode(487, "Role Conflict").build(localKey, true)));
       return;
     }
     checksAnswered++;
     outputs.add(new IceOutput.Transmit(localAddress, remote,
         new StunMessageBuilder(StunClass.SUCCESS_RESPONSE, StunAttributes.BINDING, m.transactionId())
-            .xorMappedAddress(remote).build(local.passwordBytes(), true)));
+            .xorMappedAddress(remote).build(localKey, true)));
     boolean onSelected = remote.equals(selectedRemote) && localAddress.equals(selectedLocal);
     if (m.has(StunAttributes.USE_CANDIDATE) && !onSelected) {
       selectedLocal = localAddress;

@@ -16,6 +16,8 @@ final class AesCounterMode {
   private static final int CHUNK = 2048;
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
   private final Cipher ecb;
   private final byte[] counters = new byte[CHUNK];
@@ -32,17 +34,30 @@ final class AesCounterMode {
 
   /** XORs the keystream starting at the 16-byte {@code iv} onto {@code buf[off, off+len)}. */
   void apply(byte[] iv, byte[] buf, int off, int len) {
+    apply(iv, null, buf, off, len);
+  }
+
+  /**
+   * Writes the keystream block of {@code iv}'s own counter to {@code mask[0, 16)}, then XORs the
+   * keystream of the following counters onto {@code buf[off, off+len)}: GCM's tag mask E(K, J0)
+   * and payload (NIST SP 800-38D §7.1) in the same cipher call. The counter is the last 16 bits of
+   * the block (RFC 3711); GCM's 32-bit increment gives the same counters from J0 (low word 1) for
+   * payloads under 1 MiB.
+   */
+  void apply(byte[] iv, byte[] mask, byte[] buf, int off, int len) {
     int counterBase = (iv[14] & 0xff) << 8 | (iv[15] & 0xff);
-    for (int done = 0; done < len; done += CHUNK) {
-      int n = Math.min(CHUNK, len - done);
+    long prefix = (long) BIG_ENDIAN_LONGS.get(iv, 0); // a counter block is these 14 bytes, then 16 bits of count
+    long middle = (long) BIG_ENDIAN_LONGS.get(iv, 8) & ~0xffffL;
+    int lead = mask == null ? 0 : 16; // keystream bytes before the payload's
+    int total = lead + len;
+    for (int done = 0; done < total; done += CHUNK) {
+      int n = Math.min(CHUNK, total - done);
       int blocks = (n + 15) >>> 4;
       int firstBlock = done >>> 4;
       for (int b = 0; b < blocks; b++) {
         int base = b << 4;
-        System.arraycopy(iv, 0, counters, base, 14);
-        int counter = counterBase + firstBlock + b;
-        counters[base + 14] = (byte) (counter >> 8);
-        counters[base + 15] = (byte) counter;
+        BIG_ENDIAN_LONGS.set(counters, base, prefix);
+        BIG_ENDIAN_LONGS.set(counters, base + 8, middle | ((counterBase + firstBlock + b) & 0xffffL));
       }
       try {
         ecb.update(counters, 0, blocks << 4, keystream, 0);
@@ -50,7 +65,11 @@ final class AesCounterMode {
         throw new IllegalStateException(e);
       }
       int i = 0;
-      int base = off + done;
+      if (done == 0 && lead > 0) {
+        System.arraycopy(keystream, 0, mask, 0, 16);
+        i = 16;
+      }
+      int base = off + done - lead;
       for (; i + 8 <= n; i += 8) { // eight bytes at a time: the XOR is the hot loop
         LONGS.set(buf, base + i, (long) LONGS.get(buf, base + i) ^ (long) LONGS.get(keystream, i));
       }

@@ -1,12 +1,7 @@
 package io.osprey.transport.srtp;
 
-import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
+import io.osprey.wire.crypto.HmacSha1;
 import java.security.MessageDigest;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One direction of an SRTP session: protects (or unprotects) the RTP and RTCP packets of every
@@ -15,8 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Rollover counters follow RFC 3711 §3.3.1: the receiver guesses the index of each packet from
  * the highest sequence number seen, and commits the guess only after the packet authenticates.
- * With AES-CM nothing is allocated per packet (AES keystream over the JCE's ECB, {@link HmacSha1}
- * over the JDK's SHA-1); the JCE's GCM needs a parameter object per packet.
+ * Nothing is allocated per packet: AES-CM is AES keystream over the JCE's ECB and {@link HmacSha1}
+ * over the JDK's SHA-1; AEAD is {@link AesGcm}, the same keystream and our own GHASH.
  * Owned by one event loop; not thread-safe.
  */
 public final class SrtpContext {
@@ -34,11 +29,11 @@ public final class SrtpContext {
   private final HmacSha1 rtpMac;
   private final HmacSha1 rtcpMac;
   // AEAD
-  private final Cipher gcm;
-  private final SecretKeySpec rtpKey;
-  private final SecretKeySpec rtcpKey;
+  private final AesGcm rtpGcm;
+  private final AesGcm rtcpGcm;
   // scratch
   private final byte[] iv = new byte[16];
+  private final byte[] rtcpAad = new byte[12];
   private final byte[] tag = new byte[20];
   private final byte[] rocBytes = new byte[4];
 
@@ -79,26 +74,20 @@ public final class SrtpContext {
     this.replayProtection = replayProtection;
     this.rtpSalt = keys.rtpSalt().clone();
     this.rtcpSalt = keys.rtcpSalt().clone();
-    try {
-      if (profile.aead()) {
-        this.gcm = Cipher.getInstance("AES/GCM/NoPadding");
-        this.rtpKey = new SecretKeySpec(keys.rtpKey(), "AES");
-        this.rtcpKey = new SecretKeySpec(keys.rtcpKey(), "AES");
-        this.rtpCtr = null;
-        this.rtcpCtr = null;
-        this.rtpMac = null;
-        this.rtcpMac = null;
-      } else {
-        this.gcm = null;
-        this.rtpKey = null;
-        this.rtcpKey = null;
-        this.rtpCtr = new AesCounterMode(keys.rtpKey());
-        this.rtcpCtr = new AesCounterMode(keys.rtcpKey());
-        this.rtpMac = new HmacSha1(keys.rtpAuth());
-        this.rtcpMac = new HmacSha1(keys.rtcpAuth());
-      }
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JCE lacks AES/HMAC", e);
+    if (profile.aead()) {
+      this.rtpGcm = new AesGcm(keys.rtpKey());
+      this.rtcpGcm = new AesGcm(keys.rtcpKey());
+      this.rtpCtr = null;
+      this.rtcpCtr = null;
+      this.rtpMac = null;
+      this.rtcpMac = null;
+    } else {
+      this.rtpGcm = null;
+      this.rtcpGcm = null;
+      this.rtpCtr = new AesCounterMode(keys.rtpKey());
+      this.rtcpCtr = new AesCounterMode(keys.rtcpKey());
+      this.rtpMac = new HmacSha1(keys.rtpAuth());
+      this.rtcpMac = new HmacSha1(keys.rtcpAuth());
     }
   }
 
@@ -131,7 +120,7 @@ public final class SrtpContext {
     long index = (st.roc << 16) | seq;
     if (profile.aead()) {
       gcmIv(rtpSalt, ssrc, index);
-      return seal(rtpKey, buf, off, header, len - header);
+      return header + rtpGcm.seal(iv, buf, off, header, buf, off + header, len - header);
     }
     ctrIv(rtpSalt, ssrc, index);
     rtpCtr.apply(iv, buf, off + header, len - header);
@@ -164,7 +153,10 @@ public final class SrtpContext {
     int plainLength;
     if (profile.aead()) {
       gcmIv(rtpSalt, ssrc, index);
-      plainLength = open(rtpKey, buf, off, header, len - header);
+      if (!rtpGcm.open(iv, buf, off, header, buf, off + header, len - header)) {
+        throw SrtpException.AUTHENTICATION_FAILED;
+      }
+      plainLength = payloadEnd;
     } else {
       writeInt(rocBytes, 0, (int) roc);
       authTag(rtpMac, buf, off, payloadEnd, rocBytes);
@@ -194,15 +186,8 @@ public final class SrtpContext {
     if (profile.aead()) {
       gcmRtcpIv(ssrc, index);
       // ciphertext and tag come first, then E||index (RFC 7714 §9.3)
-      byte[] aad = rtcpAad(buf, off, eIndex);
-      int sealed;
-      try {
-        gcm.init(Cipher.ENCRYPT_MODE, rtcpKey, new GCMParameterSpec(128, iv, 0, 12));
-        gcm.updateAAD(aad);
-        sealed = gcm.doFinal(buf, off + RTCP_HEADER, len - RTCP_HEADER, buf, off + RTCP_HEADER);
-      } catch (GeneralSecurityException e) {
-        throw SrtpException.MALFORMED;
-      }
+      rtcpAad(buf, off, eIndex);
+      int sealed = rtcpGcm.seal(iv, rtcpAad, 0, rtcpAad.length, buf, off + RTCP_HEADER, len - RTCP_HEADER);
       int end = off + RTCP_HEADER + sealed;
       writeInt(buf, end, eIndex);
       return end + 4 - off;
@@ -230,19 +215,13 @@ public final class SrtpContext {
         throw SrtpException.REPLAYED;
       }
       gcmRtcpIv(ssrc, index);
-      byte[] aad = rtcpAad(buf, off, eIndex);
-      int plain;
-      try {
-        gcm.init(Cipher.DECRYPT_MODE, rtcpKey, new GCMParameterSpec(128, iv, 0, 12));
-        gcm.updateAAD(aad);
-        plain = gcm.doFinal(buf, off + RTCP_HEADER, len - 4 - RTCP_HEADER, buf, off + RTCP_HEADER);
-      } catch (AEADBadTagException e) {
+      rtcpAad(buf, off, eIndex);
+      int sealed = len - 4 - RTCP_HEADER;
+      if (!rtcpGcm.open(iv, rtcpAad, 0, rtcpAad.length, buf, off + RTCP_HEADER, sealed)) {
         throw SrtpException.AUTHENTICATION_FAILED;
-      } catch (GeneralSecurityException e) {
-        throw SrtpException.MALFORMED;
       }
       commit(st, 0, -1, index);
-      return RTCP_HEADER + plain;
+      return RTCP_HEADER + sealed - AesGcm.TAG_LENGTH;
     }
     int tagStart = off + len - 10;
     int eIndex = readInt(buf, tagStart - 4);
@@ -346,35 +325,10 @@ public final class SrtpContext {
     iv[11] ^= (byte) index;
   }
 
-  private static byte[] rtcpAad(byte[] buf, int off, int eIndex) {
-    byte[] aad = new byte[12];
-    System.arraycopy(buf, off, aad, 0, RTCP_HEADER);
-    writeInt(aad, 8, eIndex);
-    return aad;
-  }
-
-  private int seal(SecretKeySpec key, byte[] buf, int off, int header, int payload) throws SrtpException {
-    try {
-      gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv, 0, 12));
-      gcm.updateAAD(buf, off, header);
-      return header + gcm.doFinal(buf, off + header, payload, buf, off + header);
-    } catch (InvalidAlgorithmParameterException e) {
-      throw SrtpException.MALFORMED; // the same IV twice: a sender replaying its own index
-    } catch (GeneralSecurityException e) {
-      throw SrtpException.MALFORMED;
-    }
-  }
-
-  private int open(SecretKeySpec key, byte[] buf, int off, int header, int sealed) throws SrtpException {
-    try {
-      gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, iv, 0, 12));
-      gcm.updateAAD(buf, off, header);
-      return header + gcm.doFinal(buf, off + header, sealed, buf, off + header);
-    } catch (AEADBadTagException e) {
-      throw SrtpException.AUTHENTICATION_FAILED;
-    } catch (GeneralSecurityException e) {
-      throw SrtpException.MALFORMED;
-    }
+  /** The SRTCP AAD (RFC 7714 §9.3): the first 8 header bytes, then E || SRTCP index. */
+  private void rtcpAad(byte[] buf, int off, int eIndex) {
+    System.arraycopy(buf, off, rtcpAad, 0, RTCP_HEADER);
+    writeInt(rtcpAad, 8, eIndex);
   }
 
   private void authTag(HmacSha1 mac, byte[] buf, int off, int len, byte[] suffix) {

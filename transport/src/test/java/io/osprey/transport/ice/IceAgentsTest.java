@@ -187,4 +187,51 @@ class IceAgentsTest {
     var response = io.osprey.wire.stun.StunMessage.parse(t.data(), 0, t.data().length);
     assertThat(response.errorCode().code()).isEqualTo(487);
   }
+
+  @Test
+  void answersOnlyChecksNamingItsPeerOnceThePeersUfragIsKnown() throws Exception {
+    IceLiteAgent lite = new IceLiteAgent(serverCreds, IceLiteAgent.Config.defaults());
+    assertThat(responseTo(lite, serverCreds.ufrag() + ":abcd").stunClass())
+        .isEqualTo(io.osprey.wire.stun.StunClass.SUCCESS_RESPONSE); // any peer before its ufrag is known
+    lite.setRemoteUfrag("wxyz");
+    assertThat(responseTo(lite, serverCreds.ufrag() + ":abcd").errorCode().code()).isEqualTo(401);
+    assertThat(responseTo(lite, serverCreds.ufrag() + ":wxyz0").errorCode().code()).isEqualTo(401);
+    assertThat(responseTo(lite, "x" + serverCreds.ufrag() + ":wxyz").errorCode().code()).isEqualTo(401);
+    io.osprey.wire.stun.StunMessage ok = responseTo(lite, serverCreds.ufrag() + ":wxyz");
+    assertThat(ok.stunClass()).isEqualTo(io.osprey.wire.stun.StunClass.SUCCESS_RESPONSE);
+    assertThat(ok.verifyIntegrity(serverCreds.passwordBytes())).isTrue();
+    assertThat(ok.verifyFingerprint()).isTrue();
+    assertThat(ok.xorMappedAddress()).isEqualTo(CLIENT);
+  }
+
+  private io.osprey.wire.stun.StunMessage responseTo(IceLiteAgent lite, String username) throws Exception {
+    byte[] check = new io.osprey.wire.stun.StunMessageBuilder(io.osprey.wire.stun.StunClass.REQUEST,
+        io.osprey.wire.stun.StunAttributes.BINDING, new byte[12])
+        .username(username).iceControlling(1).build(serverCreds.passwordBytes(), true);
+    lite.handleStun(check, 0, check.length, SERVER, CLIENT, 0);
+    for (IceOutput o; (o = lite.poll()) != null; ) {
+      if (o instanceof IceOutput.Transmit t) {
+        return io.osprey.wire.stun.StunMessage.parse(t.data(), 0, t.data().length);
+      }
+    }
+    throw new AssertionError("no response");
+  }
+
+  @Test
+  void dropsIndicationsAndCorruptedChecksWithoutAllocating() throws Exception {
+    IceLiteAgent lite = new IceLiteAgent(serverCreds, IceLiteAgent.Config.defaults());
+    byte[] indication = new io.osprey.wire.stun.StunMessageBuilder(io.osprey.wire.stun.StunClass.INDICATION,
+        io.osprey.wire.stun.StunAttributes.BINDING, new byte[12]).build(true);
+    byte[] corrupted = new io.osprey.wire.stun.StunMessageBuilder(io.osprey.wire.stun.StunClass.REQUEST,
+        io.osprey.wire.stun.StunAttributes.BINDING, new byte[12])
+        .username(serverCreds.ufrag() + ":abcd").iceControlling(1).build(serverCreds.passwordBytes(), true);
+    corrupted[corrupted.length - 1] ^= 1; // FINGERPRINT no longer matches
+    long bytes = io.osprey.testkit.Allocations.bytesAllocated(20_000, 10_000, () -> {
+      lite.handleStun(indication, 0, indication.length, SERVER, CLIENT, 0);
+      lite.handleStun(corrupted, 0, corrupted.length, SERVER, CLIENT, 0);
+    });
+    assertThat(bytes).isZero();
+    assertThat(lite.poll()).isNull();
+    assertThat(lite.checksRejected()).isEqualTo(50_000);
+  }
 }

@@ -7,6 +7,8 @@ public enum StunClass {
   SUCCESS_RESPONSE(0b10),
   ERROR_RESPONSE(0b11);
 
+  private static final StunClass[] BY_BITS = values(); // values() copies its array on every call
+
   private final int bits;
 
   StunClass(int bits) {
@@ -16,7 +18,7 @@ public enum StunClass {
   /** The class encoded in a message type. */
   public static StunClass fromType(int type) {
     int bits = ((type >> 7) & 0b10) | ((type >> 4) & 0b01);
-    return values()[bits];
+    return BY_BITS[bits];
   }
 
   /** The 14-bit message type for {@code method} in this class (C1 at bit 8, C0 at bit 4). */

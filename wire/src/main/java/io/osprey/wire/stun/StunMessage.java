@@ -1,21 +1,24 @@
 package io.osprey.wire.stun;
 
+import static io.osprey.wire.stun.StunView.readInt;
+import static io.osprey.wire.stun.StunView.readShort;
+
+import io.osprey.wire.crypto.HmacSha1;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A parsed STUN message (RFC 8489 §5, §14): header fields and attributes, over a private copy of
- * the bytes so integrity and fingerprint can be checked against exactly what arrived.
+ * the bytes so integrity and fingerprint can be checked against exactly what arrived. Immutable;
+ * each call that reads it may allocate. The per-datagram path of an ICE agent uses
+ * {@link StunView}, which validates the same structure (this parser runs through it) in place.
  *
  * <p>Parsing validates structure only (lengths, cookie, attribute bounds, MESSAGE-INTEGRITY and
  * FINGERPRINT placement and sizes); what a message means is the ICE agent's business. Attributes
@@ -28,8 +31,6 @@ public final class StunMessage {
 
   /** An ERROR-CODE (§14.8). */
   public record ErrorCode(int code, String reason) {}
-
-  private static final int HEADER = 20;
 
   private final byte[] bytes;
   private final int type;
@@ -47,64 +48,18 @@ public final class StunMessage {
 
   /** Whether a datagram looks like STUN at all (RFC 7983: first byte 0-3, and the magic cookie). */
   public static boolean looksLikeStun(byte[] buf, int off, int len) {
-    return len >= HEADER && (buf[off] & 0xc0) == 0 && readInt(buf, off + 4) == StunAttributes.MAGIC_COOKIE;
+    return len >= StunView.HEADER && (buf[off] & 0xc0) == 0 && readInt(buf, off + 4) == StunAttributes.MAGIC_COOKIE;
   }
 
   /** Parses one STUN message that fills {@code len} bytes exactly (a UDP datagram or a framed TCP message). */
   public static StunMessage parse(byte[] buf, int off, int len) throws StunFormatException {
-    if (len < HEADER) {
-      throw new StunFormatException("STUN message shorter than its 20-byte header: " + len);
-    }
-    if ((buf[off] & 0xc0) != 0) {
-      throw new StunFormatException("STUN message type must start with two zero bits");
-    }
-    int bodyLength = readShort(buf, off + 2);
-    if ((bodyLength & 3) != 0) {
-      throw new StunFormatException("STUN message length " + bodyLength + " is not a multiple of 4");
-    }
-    if (bodyLength != len - HEADER) {
-      throw new StunFormatException("STUN message length " + bodyLength + " does not match the " + (len - HEADER)
-          + " bytes after the header");
-    }
-    if (readInt(buf, off + 4) != StunAttributes.MAGIC_COOKIE) {
-      throw new StunFormatException("STUN magic cookie missing");
-    }
     byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+    StunView view = new StunView().wrap(copy, 0, len);
     List<Attribute> attrs = new ArrayList<>();
-    int integrity = -1;
-    int fingerprint = -1;
-    int pos = HEADER;
-    while (pos < len) {
-      if (len - pos < 4) {
-        throw new StunFormatException("truncated STUN attribute header at " + pos);
-      }
-      int attrType = readShort(copy, pos);
-      int attrLength = readShort(copy, pos + 2);
-      int padded = (attrLength + 3) & ~3;
-      if (padded > len - pos - 4) {
-        throw new StunFormatException("STUN attribute 0x" + Integer.toHexString(attrType) + " of " + attrLength
-            + " bytes overruns the message");
-      }
-      if (fingerprint >= 0) {
-        throw new StunFormatException("STUN attribute after FINGERPRINT");
-      }
-      if (attrType == StunAttributes.FINGERPRINT) {
-        if (attrLength != 4) {
-          throw new StunFormatException("FINGERPRINT must be 4 bytes, not " + attrLength);
-        }
-        fingerprint = pos;
-      } else if (integrity < 0) {
-        if (attrType == StunAttributes.MESSAGE_INTEGRITY) {
-          if (attrLength != 20) {
-            throw new StunFormatException("MESSAGE-INTEGRITY must be 20 bytes, not " + attrLength);
-          }
-          integrity = pos;
-        }
-        attrs.add(new Attribute(attrType, pos + 4, attrLength));
-      }
-      pos += 4 + padded;
+    for (int at = view.firstAttribute(); at >= 0; at = view.nextAttribute(at)) {
+      attrs.add(new Attribute(view.attributeType(at), at + 4, view.attributeLength(at)));
     }
-    return new StunMessage(copy, readShort(copy, 0), List.copyOf(attrs), integrity, fingerprint);
+    return new StunMessage(copy, view.type(), List.copyOf(attrs), view.integrityOffset(), view.fingerprintOffset());
   }
 
   /** The raw bytes of the message. */
@@ -239,13 +194,15 @@ public final class StunMessage {
 
   /**
    * Checks MESSAGE-INTEGRITY with a short-term credential key (the ICE password's bytes): HMAC-SHA1
-   * over the message up to the attribute, with the length field covering it (§14.5).
+   * over the message up to the attribute, with the length field covering it (§14.5). Keys an HMAC
+   * per call; {@link StunView#verifyIntegrity} takes one keyed once.
    */
   public boolean verifyIntegrity(byte[] key) {
     if (integrityOffset < 0 || key.length == 0) {
       return false;
     }
-    byte[] expected = hmac(key, bytes, integrityOffset);
+    byte[] expected = new byte[HmacSha1.LENGTH];
+    StunView.integrity(new HmacSha1(key), new byte[2], bytes, 0, integrityOffset, expected, 0);
     return MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, integrityOffset + 4, integrityOffset + 24));
   }
 
@@ -254,47 +211,13 @@ public final class StunMessage {
     if (fingerprintOffset < 0) {
       return false;
     }
-    return fingerprint(bytes, fingerprintOffset) == readInt(bytes, fingerprintOffset + 4);
-  }
-
-  /** HMAC-SHA1 over {@code msg[0..end)} with the length field set as if the message ended after a MESSAGE-INTEGRITY at {@code end}. */
-  static byte[] hmac(byte[] key, byte[] msg, int end) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA1");
-      mac.init(new SecretKeySpec(key, "HmacSHA1"));
-      int adjusted = end + 24 - HEADER;
-      mac.update(msg, 0, 2);
-      mac.update((byte) (adjusted >> 8));
-      mac.update((byte) adjusted);
-      mac.update(msg, 4, end - 4);
-      return mac.doFinal();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA1 unavailable", e);
-    }
-  }
-
-  /** CRC-32 over {@code msg[0..end)} with the length field covering a FINGERPRINT at {@code end}, XOR'd. */
-  static int fingerprint(byte[] msg, int end) {
-    CRC32 crc = new CRC32();
-    int adjusted = end + 8 - HEADER;
-    crc.update(msg, 0, 2);
-    crc.update(adjusted >> 8);
-    crc.update(adjusted & 0xff);
-    crc.update(msg, 4, end - 4);
-    return (int) crc.getValue() ^ StunAttributes.FINGERPRINT_XOR;
+    return StunView.fingerprint(new CRC32(), new byte[2], bytes, 0, fingerprintOffset)
+        == readInt(bytes, fingerprintOffset + 4);
   }
 
   private static void requireLength(Attribute a, int length, String name) throws StunFormatException {
     if (a.length() != length) {
       throw new StunFormatException(name + " must be " + length + " bytes, not " + a.length());
     }
-  }
-
-  static int readShort(byte[] b, int i) {
-    return (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
-  }
-
-  static int readInt(byte[] b, int i) {
-    return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
   }
 }

@@ -1,10 +1,12 @@
 package io.osprey.wire.stun;
 
+import io.osprey.wire.crypto.HmacSha1;
 import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.CRC32;
 
 /**
  * Builds a STUN message (RFC 8489 §5, §14): header, attributes padded to 4 bytes, then optionally
@@ -107,19 +109,32 @@ public final class StunMessageBuilder {
    * @param fingerprint  whether to end with FINGERPRINT
    */
   public byte[] build(byte[] integrityKey, boolean fingerprint) {
+    return build(integrityKey == null ? null : new HmacSha1(integrityKey), fingerprint);
+  }
+
+  /** The message bytes without MESSAGE-INTEGRITY (an unauthenticated error response, say). */
+  public byte[] build(boolean fingerprint) {
+    return build((HmacSha1) null, fingerprint);
+  }
+
+  /**
+   * The message bytes, with MESSAGE-INTEGRITY from an HMAC already keyed with the short-term
+   * password (an ICE agent keys one per credential), or none if {@code integrity} is null.
+   */
+  public byte[] build(HmacSha1 integrity, boolean fingerprint) {
     byte[] attrs = body.toByteArray();
-    int length = attrs.length + (integrityKey != null ? 24 : 0) + (fingerprint ? 8 : 0);
+    int length = attrs.length + (integrity != null ? 24 : 0) + (fingerprint ? 8 : 0);
     byte[] msg = Arrays.copyOf(header(length), 20 + length);
     System.arraycopy(attrs, 0, msg, 20, attrs.length);
     int pos = 20 + attrs.length;
-    if (integrityKey != null) {
-      byte[] mac = StunMessage.hmac(integrityKey, msg, pos);
+    byte[] lengthField = new byte[2];
+    if (integrity != null) {
+      StunView.integrity(integrity, lengthField, msg, 0, pos, msg, pos + 4);
       writeAttributeHeader(msg, pos, StunAttributes.MESSAGE_INTEGRITY, 20);
-      System.arraycopy(mac, 0, msg, pos + 4, 20);
       pos += 24;
     }
     if (fingerprint) {
-      int crc = StunMessage.fingerprint(msg, pos);
+      int crc = StunView.fingerprint(new CRC32(), lengthField, msg, 0, pos);
       writeAttributeHeader(msg, pos, StunAttributes.FINGERPRINT, 4);
       System.arraycopy(int32(crc), 0, msg, pos + 4, 4);
     }

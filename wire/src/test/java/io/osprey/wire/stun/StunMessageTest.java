@@ -44,7 +44,7 @@ class StunMessageTest {
     assertThat(m.verifyFingerprint()).isTrue();
 
     byte[] error = new StunMessageBuilder(StunClass.ERROR_RESPONSE, StunAttributes.BINDING, TX)
-        .errorCode(487, "Role Conflict").build(null, true);
+        .errorCode(487, "Role Conflict").build(true);
     StunMessage e = StunMessage.parse(error, 0, error.length);
     assertThat(e.errorCode()).isEqualTo(new StunMessage.ErrorCode(487, "Role Conflict"));
     assertThat(e.hasIntegrity()).isFalse();
@@ -82,26 +82,26 @@ class StunMessageTest {
     afterFingerprint[good.length + 1] = 0x06;
     assertThat(failure(afterFingerprint)).contains("after FINGERPRINT");
     byte[] shortIntegrity = new StunMessageBuilder(StunClass.REQUEST, 1, TX)
-        .attribute(StunAttributes.MESSAGE_INTEGRITY, new byte[8]).build(null, false);
+        .attribute(StunAttributes.MESSAGE_INTEGRITY, new byte[8]).build(false);
     assertThat(failure(shortIntegrity)).contains("MESSAGE-INTEGRITY must be 20 bytes");
   }
 
   @Test
   void rejectsMalformedAttributeValuesWithTypedErrors() throws Exception {
     byte[] shortError = new StunMessageBuilder(StunClass.ERROR_RESPONSE, 1, TX)
-        .attribute(StunAttributes.ERROR_CODE, new byte[2]).build(null, false);
+        .attribute(StunAttributes.ERROR_CODE, new byte[2]).build(false);
     StunMessage e = StunMessage.parse(shortError, 0, shortError.length);
     assertThatThrownBy(e::errorCode).isInstanceOf(StunFormatException.class).hasMessageContaining("shorter than 4");
     byte[] badClass = new StunMessageBuilder(StunClass.ERROR_RESPONSE, 1, TX)
-        .attribute(StunAttributes.ERROR_CODE, new byte[] {0, 0, 1, 0}).build(null, false);
+        .attribute(StunAttributes.ERROR_CODE, new byte[] {0, 0, 1, 0}).build(false);
     assertThatThrownBy(() -> StunMessage.parse(badClass, 0, badClass.length).errorCode())
         .isInstanceOf(StunFormatException.class).hasMessageContaining("outside 300-699");
     byte[] badFamily = new StunMessageBuilder(StunClass.SUCCESS_RESPONSE, 1, TX)
-        .attribute(StunAttributes.XOR_MAPPED_ADDRESS, new byte[] {0, 9, 0, 0, 1, 2, 3, 4}).build(null, false);
+        .attribute(StunAttributes.XOR_MAPPED_ADDRESS, new byte[] {0, 9, 0, 0, 1, 2, 3, 4}).build(false);
     assertThatThrownBy(() -> StunMessage.parse(badFamily, 0, badFamily.length).xorMappedAddress())
         .isInstanceOf(StunFormatException.class).hasMessageContaining("family 9");
     byte[] badPriority = new StunMessageBuilder(StunClass.REQUEST, 1, TX)
-        .attribute(StunAttributes.PRIORITY, new byte[3]).build(null, false);
+        .attribute(StunAttributes.PRIORITY, new byte[3]).build(false);
     assertThatThrownBy(() -> StunMessage.parse(badPriority, 0, badPriority.length).priority())
         .isInstanceOf(StunFormatException.class);
   }

@@ -1,4 +1,4 @@
-package io.osprey.transport.srtp;
+package io.osprey.wire.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.osprey.transport.srtp;
+package io.osprey.wire.crypto;
 
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -8,11 +8,13 @@ import java.security.NoSuchAlgorithmException;
  * HMAC-SHA1 (RFC 2104) over the JDK's SHA-1, which the JIT compiles to the CPU's SHA instructions,
  * writing the result into the caller's buffer: no allocation per use (the JCE's {@code Mac} returns
  * a new array from every {@code doFinal}; Bouncy Castle's is allocation-free but ~3x slower).
- * Not thread-safe.
+ * Keyed once, used for every message: SRTP's auth tag (RFC 3711 §4.2.1) and STUN's
+ * MESSAGE-INTEGRITY (RFC 8489 §14.5). Not thread-safe.
  */
-final class HmacSha1 {
+public final class HmacSha1 {
   private static final int BLOCK = 64;
-  static final int LENGTH = 20;
+  /** Bytes of a MAC. */
+  public static final int LENGTH = 20;
 
   private final MessageDigest inner;
   private final MessageDigest outer;
@@ -21,7 +23,8 @@ final class HmacSha1 {
   private final byte[] innerHash = new byte[LENGTH];
   private boolean started;
 
-  HmacSha1(byte[] key) {
+  /** An HMAC keyed with {@code key} (hashed first if longer than SHA-1's 64-byte block). */
+  public HmacSha1(byte[] key) {
     try {
       inner = MessageDigest.getInstance("SHA-1");
       outer = MessageDigest.getInstance("SHA-1");
@@ -36,7 +39,8 @@ final class HmacSha1 {
     }
   }
 
-  void update(byte[] buf, int off, int len) {
+  /** Adds {@code buf[off, off+len)} to the message being authenticated. */
+  public void update(byte[] buf, int off, int len) {
     if (!started) {
       inner.update(ipad, 0, BLOCK);
       started = true;
@@ -45,7 +49,7 @@ final class HmacSha1 {
   }
 
   /** Writes the 20-byte MAC of everything updated since the last call to {@code out[off..]}. */
-  void doFinal(byte[] out, int off) {
+  public void doFinal(byte[] out, int off) {
     try {
       if (!started) {
         inner.update(ipad, 0, BLOCK);
