@@ -59,6 +59,8 @@ public final class RedisRouter implements Router {
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final RoomListing listing;
   private volatile NodeRegistry registry;
+  /** Shutting down: this node's rooms are no longer claimed or listed; rejoins place them elsewhere. */
+  private volatile boolean draining;
 
   private RedisRouter(ServerConfig config, RoomManager rooms, String nodeId, RedisConnector connector) {
     this.nodeId = nodeId;
@@ -98,7 +100,7 @@ public final class RedisRouter implements Router {
   public void register(URI httpUrl, String rtcIp) {
     NodeInfo self = new NodeInfo(nodeId, httpUrl, rtcIp, config.region(), NodeState.STARTING,
         new NodeStats(0, 0, -1, -1, System.currentTimeMillis()), io.osprey.server.rtc.ServerInfo.VERSION);
-    registry = new NodeRegistry(redis, self, () -> rooms.list(List.of()), this::conflict);
+    registry = new NodeRegistry(redis, self, () -> draining ? List.of() : rooms.list(List.of()), this::conflict);
     boolean written = onWriter(registry::heartbeat).orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(e -> false).join();
     if (!written) {
@@ -132,7 +134,28 @@ public final class RedisRouter implements Router {
 
   @Override
   public void draining() {
-    changeState(NodeState.SHUTTING_DOWN);
+    draining = true;
+    changeState(NodeState.SHUTTING_DOWN); // the heartbeat now lists no rooms and re-claims none
+    List<String> names = new ArrayList<>(claimed.keySet());
+    rooms.list(List.of()).forEach(r -> names.add(r.getName()));
+    List<String> released = names.stream().distinct().toList();
+    onWriter(() -> CompletableFuture.allOf(released.stream().map(this::release).toArray(CompletableFuture[]::new)))
+        .orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    if (!released.isEmpty()) {
+      log.info("routing: node {} withdrew its placement of {} rooms ({}): they are placed anew on the next join",
+          nodeId, released.size(), released);
+    }
+  }
+
+  @Override
+  public CompletableFuture<List<String>> rejoinUrls() {
+    NodeRegistry r = registry;
+    if (r == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return r.liveNodes().thenApply(live -> live.values().stream()
+        .filter(n -> n.state() == NodeState.SERVING && !n.id().equals(nodeId))
+        .map(n -> "ws://" + n.httpUrl().getRawAuthority()).sorted().toList());
   }
 
   private void changeState(NodeState state) {
@@ -244,7 +267,7 @@ public final class RedisRouter implements Router {
   /** Lists a room hosted here as it is now, claiming it unless another live node owns it. */
   private CompletableFuture<Void> publish(String name) {
     Optional<Room> room = rooms.get(name);
-    if (room.isEmpty()) {
+    if (room.isEmpty() || draining) {
       return CompletableFuture.completedFuture(null); // closed meanwhile: its release follows
     }
     claimed.putIfAbsent(name, System.nanoTime());
@@ -295,6 +318,9 @@ public final class RedisRouter implements Router {
    * here and its participants rejoin through the owner.
    */
   private void conflict(String room, String owner) {
+    if (draining) {
+      return; // handed over on purpose: the room here closes when its drain ends
+    }
     log.warn("routing: room {} is hosted here but node {} owns it; closing it here so its participants rejoin there",
         room, owner);
     claimed.remove(room);
