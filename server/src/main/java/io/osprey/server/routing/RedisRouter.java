@@ -44,6 +44,9 @@ public final class RedisRouter implements Router {
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
   private static final long UNUSED_CLAIM_NANOS = 10_000_000_000L;
   private static final long HEALTHY_WITHIN_NANOS = 4_000_000_000L;
+  /** Placements of gone nodes are swept at start-up and every this many heartbeats (10 s by default). */
+  private static final int SWEEP_EVERY_BEATS = 5;
+  private static final int SWEEP_BATCH = 500;
 
   private final String nodeId;
   private final RoomManager rooms;
@@ -107,10 +110,15 @@ public final class RedisRouter implements Router {
       throw new IllegalStateException("cannot register node " + nodeId + " in Redis at " + connector.where());
     }
     long every = statsInterval.toMillis();
+    int[] beats = {0};
     writer.scheduleAtFixedRate(() -> {
       releaseUnused();
       registry.heartbeat();
+      if (++beats[0] % SWEEP_EVERY_BEATS == 0) {
+        sweepGoneNodes();
+      }
     }, every, every, TimeUnit.MILLISECONDS);
+    onWriter(this::sweepGoneNodes);
     // back from an outage (Redis restarted empty, perhaps): re-register now, not at the next beat
     connector.onConnected(() -> onWriter(registry::heartbeat));
     log.info("routing: node {} registered at {} (rtc {})", nodeId, httpUrl, rtcIp);
@@ -310,6 +318,39 @@ public final class RedisRouter implements Router {
         release(name);
       }
     });
+  }
+
+  /**
+   * Removes the placements of rooms whose owner is gone, its registry entry expired or unreadable
+   * (livekit's RemoveDeadNodes): each is checked and removed in one script, so a live owner's is
+   * never touched; without this a room nobody joins again would point at a dead node for ever.
+   * Every node does it, at start-up and every {@value #SWEEP_EVERY_BEATS} heartbeats; running
+   * twice at once does no harm. Completes with how many were removed; never fails.
+   */
+  CompletableFuture<Integer> sweepGoneNodes() {
+    if (draining) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return sweepFrom("0", 0).exceptionally(e -> {
+      log.debug("routing: cannot sweep the placements of gone nodes: {}", NodeRegistry.rootMessage(e));
+      return 0;
+    });
+  }
+
+  private CompletableFuture<Integer> sweepFrom(String cursor, int removedSoFar) {
+    return send(() -> redis.<List<Object>>eval(RedisScripts.SWEEP, ScriptOutputType.MULTI,
+            new String[] {RedisScripts.ROOM_NODE}, bytes(RedisScripts.NODE_PREFIX), bytes(cursor),
+            bytes(Integer.toString(SWEEP_BATCH))))
+        .thenCompose(out -> {
+          int removed = removedSoFar;
+          for (int i = 1; i + 1 < out.size(); i += 2) {
+            log.info("routing: removed the placement of room {} on node {}, which is gone", text(out.get(i)),
+                text(out.get(i + 1)));
+            removed++;
+          }
+          String next = text(out.get(0));
+          return next.equals("0") ? CompletableFuture.completedFuture(removed) : sweepFrom(next, removed);
+        });
   }
 
   /**
