@@ -47,6 +47,8 @@ public final class RedisRouter implements Router {
   /** Placements of gone nodes are swept at start-up and every this many heartbeats (10 s by default). */
   private static final int SWEEP_EVERY_BEATS = 5;
   private static final int SWEEP_BATCH = 500;
+  /** How long a node found unreachable is left out of placement (its entry expires in 5 s if it is dead). */
+  private static final long SUSPECT_NANOS = 10_000_000_000L;
 
   private final String nodeId;
   private final RoomManager rooms;
@@ -60,6 +62,8 @@ public final class RedisRouter implements Router {
   /** Rooms this node claimed, with when (nanos): a claim for a room never created here is released. */
   private final Map<String, Long> claimed = new ConcurrentHashMap<>();
   private final RandomGenerator random = RandomGenerator.getDefault();
+  /** Nodes a connection to failed, with when (nanos): not chosen for new rooms for a while. */
+  private final Map<String, Long> suspects = new ConcurrentHashMap<>();
   private final RoomListing listing;
   private volatile NodeRegistry registry;
   /** Shutting down: this node's rooms are no longer claimed or listed; rejoins place them elsewhere. */
@@ -219,6 +223,16 @@ public final class RedisRouter implements Router {
     return claimFor(room, registry.self());
   }
 
+  @Override
+  public CompletableFuture<RoomLocation> placeElsewhere(String room, String unreachableNode) {
+    suspects.put(unreachableNode, System.nanoTime());
+    log.warn("routing: node {}, chosen for room {}, is unreachable; placing the room on another node",
+        unreachableNode, room);
+    return send(() -> redis.<Long>eval(RedisScripts.UNPLACE, ScriptOutputType.INTEGER,
+            new String[] {RedisScripts.ROOM_NODE}, bytes(room), bytes(unreachableNode)))
+        .thenCompose(v -> place(room));
+  }
+
   private CompletableFuture<RoomLocation> claimFor(String room, NodeInfo candidate) {
     return send(() -> redis.<List<Object>>eval(RedisScripts.CLAIM, ScriptOutputType.MULTI,
             new String[] {RedisScripts.ROOM_NODE}, bytes(RedisScripts.NODE_PREFIX), bytes(room), bytes(candidate.id())))
@@ -228,7 +242,9 @@ public final class RedisRouter implements Router {
           if (previous != null && !text(previous).equals(owner)) {
             log.info("routing: room {} re-homed from node {}, which is gone, to node {}", room, text(previous), owner);
           }
-          return location(room, owner, (byte[]) result.get(1), candidate);
+          RoomLocation where = location(room, owner, (byte[]) result.get(1), candidate);
+          return where instanceof RoomLocation.Remote r && owner.equals(candidate.id())
+              ? new RoomLocation.Remote(r.node(), true) : where;
         });
   }
 
@@ -247,6 +263,9 @@ public final class RedisRouter implements Router {
   private CompletableFuture<List<NodeInfo>> candidates() {
     return registry.liveNodes().thenApply(live -> {
       Map<String, NodeInfo> all = new HashMap<>(live);
+      long now = System.nanoTime();
+      suspects.values().removeIf(since -> now - since > SUSPECT_NANOS);
+      all.keySet().removeAll(suspects.keySet());
       all.put(nodeId, registry.self());
       return new ArrayList<>(all.values());
     });

@@ -86,6 +86,12 @@ final class RedisScripts {
       return 1
       """;
 
+  /** Unplace a room chosen for a node that cannot be reached: KEYS = room_node; ARGV = room, that node. */
+  static final String UNPLACE = """
+      if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+      return 0
+      """;
+
   /**
    * Heartbeat: KEYS = node:self, nodes, node_rooms:self, room_node; ARGV = prefix, self, ttl,
    * entry JSON, then room, Room bytes pairs for every room hosted here. Writes the entry with its

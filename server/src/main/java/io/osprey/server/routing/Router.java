@@ -34,6 +34,15 @@ public interface Router extends AutoCloseable {
    */
   CompletableFuture<RoomLocation> claim(String room);
 
+  /**
+   * The node {@link #place} just chose for {@code room} ({@link RoomLocation.Remote#placedNow})
+   * cannot be connected to: its placement is withdrawn (if still its), the node is avoided for a
+   * while, and the room is placed again among the others.
+   */
+  default CompletableFuture<RoomLocation> placeElsewhere(String room, String unreachableNode) {
+    return place(room);
+  }
+
   /** The rooms of every node, each once, in creation order; all of them when {@code names} is empty. */
   CompletableFuture<List<LivekitModels.Room>> listRooms(Collection<String> names);
 
