@@ -53,6 +53,7 @@ class SigtermDrainTest {
     AtomicReferenceArray<CompletableFuture<Void>> sent = new AtomicReferenceArray<>(MESSAGES);
     AtomicInteger handedToOldConnection = new AtomicInteger(-1);
     AtomicInteger aliceReconnected = new AtomicInteger();
+    AtomicInteger publishedBeforeBack = new AtomicInteger(-1);
     AtomicInteger bobReconnected = new AtomicInteger();
     RoomListener alice = new RoomListener() {
       @Override
@@ -67,6 +68,11 @@ class SigtermDrainTest {
 
       @Override
       public void onReconnected() {
+        int n = 0;
+        while (n < MESSAGES && sent.get(n) != null) {
+          n++;
+        }
+        publishedBeforeBack.compareAndSet(-1, n);
         aliceReconnected.incrementAndGet();
       }
     };
@@ -121,8 +127,10 @@ class SigtermDrainTest {
         int exit = owner.terminate(Duration.ofSeconds(30));
         long drainedMs = (System.nanoTime() - sigterm) / 1_000_000;
         sender.join(Duration.ofSeconds(30));
-        System.out.printf("owner exited %d, %d ms after SIGTERM; %d messages had gone to the old connection%n",
-            exit, drainedMs, handedToOldConnection.get());
+        await().atMost(Duration.ofSeconds(10)).until(() -> publishedBeforeBack.get() >= 0);
+        System.out.printf("owner exited %d, %d ms after SIGTERM; %d messages had gone to the old connection, %d were"
+            + " published while alice was rejoining%n", exit, drainedMs, handedToOldConnection.get(),
+            publishedBeforeBack.get() - handedToOldConnection.get());
 
         // every message published reached bob exactly once, in order: the in-flight ones first
         await().atMost(Duration.ofSeconds(15)).alias("all messages reach bob").until(() -> received.size() >= MESSAGES);
@@ -137,6 +145,8 @@ class SigtermDrainTest {
         }
         int inFlight = handedToOldConnection.get();
         assertThat(inFlight).as("the drain began mid-stream").isBetween(200, MESSAGES - 1);
+        assertThat(publishedBeforeBack.get()).as("messages were published while alice was rejoining (held, then sent)")
+            .isGreaterThan(inFlight);
 
         String log = owner.log();
         assertThat(log).contains("routing: node " + owner.nodeId() + " is shutting_down",
