@@ -182,7 +182,13 @@ public final class OspreyServer implements AutoCloseable {
     return webhooks;
   }
 
-  /** Shuts the server down, once (the SIGTERM hook and an owner may both ask). */
+  /**
+   * Shuts the server down, once (the SIGTERM hook and an owner may both ask). In a cluster it
+   * drains first: no new joins or rooms here, every participant is asked to rejoin on another
+   * node, and forwarding goes on until nothing is in flight (each participant has said it sends
+   * no more, and everything sent to them is acknowledged) or {@code drain_timeout} ends; only
+   * then are the rooms closed.
+   */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
@@ -190,6 +196,9 @@ public final class OspreyServer implements AutoCloseable {
     }
     router.draining(); // no new rooms here
     http.close(); // no new joins; open connections stay to hear why they end
+    if (router.clustered() && rooms.size() > 0 && config.drainTimeout().isPositive()) {
+      drain();
+    }
     rooms.closeAll(router.clustered()); // clustered: rejoin, the next join places the room on another node
     router.close();
     media.close();
@@ -197,6 +206,37 @@ public final class OspreyServer implements AutoCloseable {
     metrics.close();
     webhookThread.shutdownNow();
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Asks every participant to rejoin elsewhere and waits, forwarding, until nothing is in flight. */
+  private void drain() {
+    Logger log = LoggerFactory.getLogger(OspreyServer.class);
+    long started = System.nanoTime();
+    List<String> elsewhere = router.rejoinUrls().completeOnTimeout(List.of(), 1, TimeUnit.SECONDS)
+        .exceptionally(e -> List.of()).join();
+    int rooms = this.rooms.size();
+    int asked = this.rooms.askAllToRejoin(elsewhere);
+    log.info("drain: stopped accepting joins; asked {} participants in {} rooms to rejoin elsewhere {}", asked, rooms,
+        elsewhere);
+    long deadline = started + config.drainTimeout().toNanos();
+    RoomManager.DrainProgress progress = this.rooms.drainProgress();
+    while (!progress.drained() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10); // polling what the room loops report, with a deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      progress = this.rooms.drainProgress();
+    }
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    if (progress.drained()) {
+      log.info("drain: nothing in flight after {} ms (every participant done sending, all data delivered);"
+          + " closing {} rooms", ms, this.rooms.size());
+    } else {
+      log.warn("drain: drain_timeout {} s ended with {} of {} participants still sending or receiving; closing anyway",
+          config.drainTimeout().toSeconds(), progress.busy(), progress.present());
+    }
   }
 
   public static void main(String[] args) {
@@ -233,6 +273,7 @@ public final class OspreyServer implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         log.info("shutting down");
         server.close();
+        log.info("shut down");
       }, "osprey-shutdown"));
       log.info("osprey-server {} listening on {} (rtc udp {}, tcp {}){}", VERSION, server.httpAddresses(),
           loaded.config().rtc().udpPort(), loaded.config().rtc().tcpPort(),

@@ -82,7 +82,14 @@ public final class Room implements AutoCloseable {
     ICE_RESTART
   }
 
-  private final URI base;
+  /** Where we join: the URL given, then wherever a draining server sent us. */
+  private volatile URI base;
+  /** Where the server that asked us to rejoin suggested (its leave's regions), tried before {@link #base}. */
+  private List<URI> rejoinAt = List.of();
+  /** The URL of the attempt in progress. */
+  private URI connectingTo;
+  private Handover handover;
+  private final OutgoingData outgoing = new OutgoingData();
   private final RoomOptions options;
   private final RoomListener listener;
   private final HttpClient http;
@@ -258,12 +265,16 @@ public final class Room implements AutoCloseable {
       return;
     }
     attempt++;
-    URI uri = URI.create(base + "/rtc/v1?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+    List<URI> targets = new java.util.ArrayList<>(rejoinAt);
+    targets.add(base);
+    URI target = targets.get((attempt - 1) % targets.size());
+    connectingTo = target;
+    URI uri = URI.create(target + "/rtc/v1?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
         + "&join_request=" + joinRequest(state == State.RECONNECTING));
     if (resuming) {
       log.log(System.Logger.Level.DEBUG, () -> "resuming as " + local.sid());
     }
-    attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("not connected to " + base + " within "
+    attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("not connected to " + target + " within "
         + options.connectTimeout().toSeconds() + " s: " + stage()), true), options.connectTimeout().toMillis(),
         TimeUnit.MILLISECONDS);
     int generation = ++signals; // what a connection given up on still says is not heard
@@ -272,13 +283,16 @@ public final class Room implements AutoCloseable {
       public void onResponse(SignalResponse response) {
         if (generation == signals) {
           handle(response);
-        }
+        } // a handed-over connection's messages are of a session we left
       }
 
       @Override
       public void onClosed(int code, String reason, Throwable error) {
         if (generation == signals) {
           signalClosed(code, reason, error);
+        } else if (handover != null && handover.generation == generation) {
+          handover.signalClosed();
+          handover = null;
         }
       }
     }, loop);
@@ -317,9 +331,9 @@ public final class Room implements AutoCloseable {
       };
     }
     if (cause instanceof java.net.ConnectException) {
-      return "cannot reach " + base + ": connection refused";
+      return "cannot reach " + connectingTo + ": connection refused";
     }
-    return "cannot connect to " + base + ": " + cause;
+    return "cannot connect to " + connectingTo + ": " + cause;
   }
 
   private String joinRequest(boolean reconnect) {
@@ -407,19 +421,22 @@ public final class Room implements AutoCloseable {
     }
     roster.joined(join.getOtherParticipantsList(), rejoin);
     InetAddress server;
+    URI at = connectingTo;
     try {
-      server = InetAddress.getByName(base.getHost());
+      server = InetAddress.getByName(at.getHost());
     } catch (UnknownHostException e) {
-      attemptFailed(new RoomException("cannot resolve " + base.getHost()));
+      attemptFailed(new RoomException("cannot resolve " + at.getHost()));
       return;
     }
     int generation = ++joins;
-    RtcEngine.open(loop, server, engineEvents()).whenCompleteAsync((opened, error) -> {
+    RtcEngine[] self = new RtcEngine[1];
+    RtcEngine.open(loop, server, engineEvents(self)).whenCompleteAsync((opened, error) -> {
       if (error != null) {
         attemptFailed(new RoomException("cannot open a UDP socket: " + error.getMessage(), error));
       } else if (generation != joins || state == State.DISCONNECTED) {
         opened.close(); // this join was given up meanwhile
       } else {
+        self[0] = opened;
         engine = opened;
         engine.start();
       }
@@ -443,43 +460,65 @@ public final class Room implements AutoCloseable {
         .setTimestamp(System.currentTimeMillis())).build());
   }
 
-  private RtcEngine.Events engineEvents() {
+  /**
+   * What the engine {@code self[0]} reports: heard while it is the room's connection; a connection
+   * being handed over still delivers data (what was in flight to us), nothing else.
+   */
+  private RtcEngine.Events engineEvents(RtcEngine[] self) {
     return new RtcEngine.Events() {
+      private boolean current() {
+        return self[0] != null && self[0] == engine;
+      }
+
       @Override
       public void signal(SignalRequest request) {
-        Room.this.signal(request);
+        if (current()) {
+          Room.this.signal(request);
+        }
       }
 
       @Override
       public void connected() {
-        onMediaConnected();
+        if (current()) {
+          onMediaConnected();
+        }
       }
 
       @Override
       public void failed(String reason) {
-        connectionLost("media connection failed: " + reason);
+        if (current()) {
+          connectionLost("media connection failed: " + reason);
+        }
       }
 
       @Override
       public void rtp(byte[] packet) {
-        tracks.onRtp(packet);
+        if (current()) {
+          tracks.onRtp(packet);
+        }
       }
 
       @Override
       public void rtcp(List<RtcpPacket> packets) {
-        tracks.onRtcp(packets);
+        if (current()) {
+          tracks.onRtcp(packets);
+        }
       }
 
       @Override
       public void data(byte[] payload, DataKind kind) {
-        onData(payload, kind);
+        if (current() || (handover != null && handover.owns(self[0]))) {
+          onData(payload, kind);
+        }
       }
 
       @Override
       public void negotiated(Map<String, String> midToTrackSid) {
-        tracks.negotiated(midToTrackSid);
-        if (resuming) {
-          awaitResumed();
+        if (current()) {
+          tracks.negotiated(midToTrackSid);
+          if (resuming) {
+            awaitResumed();
+          }
         }
       }
     };
@@ -490,9 +529,15 @@ public final class Room implements AutoCloseable {
     boolean reconnected = state == State.RECONNECTING;
     state = State.CONNECTED;
     attempt = 0;
+    if (connectingTo != null && !connectingTo.equals(base)) {
+      log.log(System.Logger.Level.INFO, "rejoined at " + connectingTo + ", where the server that went away sent us");
+      base = connectingTo; // from now on this is where we are
+    }
+    rejoinAt = List.of();
     if (reconnected) {
       tracks.republish(); // the server forgot them with our old session
       listener.onReconnected();
+      sendHeld();
     }
     joined.complete(this);
   }
@@ -523,6 +568,20 @@ public final class Room implements AutoCloseable {
     attempt = 0;
     log.log(System.Logger.Level.INFO, base + ": resumed");
     listener.onReconnected();
+    sendHeld();
+  }
+
+  /** Sends the data held while rejoining, once those who were here are back (or the wait is over). */
+  private void sendHeld() {
+    if (state != State.CONNECTED || engine == null) {
+      return; // lost again: the next rejoin sends it
+    }
+    RtcEngine e = engine;
+    boolean done = outgoing.flush(id -> roster.byIdentity(id).isPresent(),
+        (packet, future) -> e.sendData(packet, DataKind.RELIABLE), System.nanoTime());
+    if (!done) {
+      loop.schedule(this::sendHeld, 10, TimeUnit.MILLISECONDS);
+    }
   }
 
   // ---- losing the connection ----
@@ -548,6 +607,7 @@ public final class Room implements AutoCloseable {
     log.log(System.Logger.Level.INFO, base + ": " + why + "; resuming");
     state = State.RECONNECTING;
     resuming = true;
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
     dropSignal();
     listener.onReconnecting();
     attempt = 0;
@@ -569,6 +629,7 @@ public final class Room implements AutoCloseable {
     }
     log.log(System.Logger.Level.INFO, base + ": " + why + "; rejoining");
     state = State.RECONNECTING;
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
     teardown();
     listener.onReconnecting();
     attempt = 0;
@@ -608,7 +669,12 @@ public final class Room implements AutoCloseable {
           .setReason(DisconnectReason.CLIENT_INITIATED).setAction(LivekitRtc.LeaveRequest.Action.DISCONNECT)).build());
     }
     teardown();
+    if (handover != null) {
+      handover.close();
+      handover = null;
+    }
     state = State.DISCONNECTED;
+    outgoing.failAll("the room is disconnected (" + reason + ")");
     tracks.stopAll();
     if (!joined.isDone()) {
       joined.completeExceptionally(new RoomException("disconnected: " + reason));
@@ -687,9 +753,57 @@ public final class Room implements AutoCloseable {
       end(leave.getReason(), false);
     } else if (leave.getAction() == LivekitRtc.LeaveRequest.Action.RESUME) {
       signalLost("the server asked us to resume (" + leave.getReason() + ")");
+    } else if (state == State.CONNECTED && engine != null && signal != null && options.maxReconnects() > 0) {
+      handOver(leave);
     } else {
       connectionLost("the server asked us to rejoin (" + leave.getReason() + ")");
     }
+  }
+
+  /**
+   * The server is going away and asks us to rejoin: the current connection is handed over (see
+   * {@link Handover}): nothing new goes on it, reliable data published meanwhile is held, and we
+   * rejoin, at the URLs the leave names first, once the server has what we sent.
+   */
+  private void handOver(LivekitRtc.LeaveRequest leave) {
+    List<URI> suggested = new java.util.ArrayList<>();
+    for (LivekitRtc.RegionInfo region : leave.getRegions().getRegionsList()) {
+      try {
+        URI u = URI.create(region.getUrl().replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://")
+            .replaceAll("/+$", ""));
+        if (u.getHost() != null && !u.equals(base)) {
+          suggested.add(u);
+        }
+      } catch (IllegalArgumentException e) {
+        log.log(System.Logger.Level.DEBUG, "ignored a region URL that does not parse: " + region.getUrl());
+      }
+    }
+    log.log(System.Logger.Level.INFO, base + ": the server asked us to rejoin (" + leave.getReason() + ")"
+        + (suggested.isEmpty() ? "" : " at " + suggested) + "; handing the connection over");
+    state = State.RECONNECTING;
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    cancelAttemptTimeout();
+    if (pinger != null) {
+      pinger.cancel(false);
+      pinger = null;
+    }
+    if (handover != null) {
+      handover.close();
+    }
+    Handover h = new Handover(signals, signal, engine, loop);
+    handover = h;
+    signals++; // the old signal connection now speaks to the handover
+    signal = null;
+    engine = null;
+    tracks.detach();
+    rejoinAt = List.copyOf(suggested);
+    listener.onReconnecting();
+    h.start(() -> {
+      if (state == State.RECONNECTING && signal == null) {
+        attempt = 0;
+        attempt();
+      }
+    });
   }
 
   // ---- data ----
@@ -703,8 +817,11 @@ public final class Room implements AutoCloseable {
             .setTopic(options.topic()).addAllDestinationIdentities(options.destinations()))
         .addAllDestinationIdentities(options.destinations()).build().toByteArray();
     loop.execute(() -> {
-      // while a resume is under way the data channels are still open on the connection we kept
-      if ((state != State.CONNECTED && !resuming) || engine == null || !engine.sendData(packet, options.kind())) {
+      boolean reliable = options.kind() == DataKind.RELIABLE;
+      if (reliable && (state == State.RECONNECTING || (state == State.CONNECTED && outgoing.holding()))) {
+        outgoing.hold(packet, done); // sent in order once resumed or rejoined
+      } else if ((state != State.CONNECTED && !resuming) || engine == null || !engine.sendData(packet, options.kind())) {
+        // (lossy data still goes out during a resume: the data channels are open on the connection we kept)
         done.completeExceptionally(new RoomException("data cannot be sent: the room is " + state));
       } else {
         done.complete(null);

@@ -214,6 +214,11 @@ final class RtcEngine {
     return true;
   }
 
+  /** Whether data we sent is not yet all acknowledged by the server. */
+  boolean dataPending() {
+    return !closed && session.dataPending();
+  }
+
   /** The connection's state in a few words, for error messages. */
   String describe() {
     return "offers " + offerId + (offerInFlight ? ", one unanswered" : "") + ", ICE " + session.iceState()

@@ -126,6 +126,10 @@ public final class ConfigLoader {
     ServerConfig.Audio audio = new ServerConfig.Audio((int) tree.integer("audio.active_level"),
         (int) tree.integer("audio.min_percentile"), tree.duration("audio.update_interval", ChronoUnit.MILLIS),
         (int) tree.integer("audio.smooth_intervals"));
+    java.time.Duration drainTimeout = tree.duration("drain_timeout", ChronoUnit.SECONDS);
+    if (drainTimeout.isNegative()) {
+      throw new ConfigException("config: drain_timeout must not be negative");
+    }
     int prometheusPort = tree.port("prometheus.port");
     if (prometheusPort == 0) {
       prometheusPort = tree.port("prometheus_port");
@@ -148,7 +152,7 @@ public final class ConfigLoader {
     }
     ServerConfig config = new ServerConfig(tree.port("port"), bind, orEmpty(region), keys, dev,
         logLevel == null ? "info" : logLevel, rtc, room, limits, webhook, redis, selector, statsInterval, audio,
-        prometheusPort);
+        prometheusPort, drainTimeout);
     return new Loaded(config, warnings);
   }
 

@@ -9,6 +9,8 @@ import java.util.Map;
  * environment have been applied. Sections are nested records.
  *
  * @param keys API key to secret
+ * @param drainTimeout how long a node shutting down keeps forwarding for participants it asked to
+ *                     rejoin elsewhere, until they have gone ({@code drain_timeout}, osprey's own key)
  */
 public record ServerConfig(
     int port,
@@ -25,7 +27,8 @@ public record ServerConfig(
     NodeSelector nodeSelector,
     Duration nodeStatsInterval,
     Audio audio,
-    int prometheusPort) {
+    int prometheusPort,
+    Duration drainTimeout) {
 
   public ServerConfig {
     bindAddresses = List.copyOf(bindAddresses);

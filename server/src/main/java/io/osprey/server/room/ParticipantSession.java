@@ -30,4 +30,27 @@ public interface ParticipantSession {
   default void closeForRejoin(DisconnectReason reason) {
     close(reason);
   }
+
+  /**
+   * The node is draining: tells the participant to rejoin (a LeaveRequest with action RECONNECT
+   * and, as {@code regions}, the URLs of nodes that take rooms) but keeps its connection and its
+   * forwarding, so what it sent and what is sent to it still arrives. It goes when its client
+   * closes the signal connection, or when the drain closes the room.
+   */
+  default void askToRejoin(DisconnectReason reason, java.util.List<String> urls) {
+    closeForRejoin(reason);
+  }
+
+  /**
+   * Drain: whether the participant sends nothing more, that is it answered {@link #askToRejoin}
+   * with its own leave once everything it had sent was acknowledged.
+   */
+  default boolean doneSending() {
+    return true;
+  }
+
+  /** Drain: whether every data message sent to the participant has been acknowledged by it. */
+  default boolean delivered() {
+    return true;
+  }
 }

@@ -131,6 +131,67 @@ public final class RoomManager {
   }
 
   /**
+   * Drain, first step: every participant of every room is asked to rejoin, at one of {@code urls}
+   * if it likes (see {@link ParticipantSession#askToRejoin}); rooms and forwarding stay. Returns
+   * how many participants were asked.
+   */
+  public int askAllToRejoin(List<String> urls) {
+    int asked = 0;
+    for (Room room : List.copyOf(rooms.values())) {
+      asked += onRoom(room, r -> {
+        int n = 0;
+        for (Participant p : r.participants()) {
+          p.session().askToRejoin(DisconnectReason.SERVER_SHUTDOWN, urls);
+          n++;
+        }
+        return n;
+      }).join();
+    }
+    return asked;
+  }
+
+  /**
+   * Drain: how many participants are still here, and how many of them still send or still have
+   * data on its way to them.
+   */
+  public DrainProgress drainProgress() {
+    int present = 0;
+    int busy = 0;
+    for (Room room : List.copyOf(rooms.values())) {
+      int[] counts = onRoom(room, r -> {
+        int here = 0;
+        int sending = 0;
+        boolean allDone = true;
+        for (Participant p : r.participants()) {
+          here++;
+          allDone &= p.session().doneSending();
+        }
+        for (Participant p : r.participants()) {
+          // once nobody sends, what was sent either reached its receiver or is still on its way
+          if (!allDone ? !p.session().doneSending() : !p.session().delivered()) {
+            sending++;
+          }
+        }
+        return new int[] {here, sending};
+      }).join();
+      present += counts[0];
+      busy += counts[1];
+    }
+    return new DrainProgress(present, busy);
+  }
+
+  /**
+   * Where a drain stands: {@code present} participants are still connected, {@code busy} of them
+   * still send (they have not answered the request to rejoin) or, once nobody sends, still have
+   * data on its way to them. Nothing is in flight when busy is 0.
+   */
+  public record DrainProgress(int present, int busy) {
+    public boolean drained() {
+      return busy == 0;
+    }
+  }
+
+  /**
    * Closes every room at server shutdown: participants hear SERVER_SHUTDOWN, and with
    * {@code rejoin} (other nodes will take the rooms) are asked to rejoin rather than to leave.
    */

@@ -135,7 +135,11 @@ public final class NodeClient {
         : cause.getMessage() != null ? cause.getMessage()
         : cause instanceof java.net.ConnectException ? "cannot connect"
         : cause.getClass().getSimpleName();
-    return new RoutingException("unavailable", "the room's node " + node.id() + " ("
-        + node.httpUrl() + ") is unreachable: " + why, Map.of("node_id", node.id()));
+    String message = "the room's node " + node.id() + " (" + node.httpUrl() + ") is unreachable: " + why;
+    // a refused or timed-out connection never delivered the call; a call without an answer may have
+    boolean neverReached = cause instanceof java.net.ConnectException
+        || cause instanceof java.net.http.HttpConnectTimeoutException;
+    return neverReached ? RoutingException.unreachable(message, node.id())
+        : new RoutingException("unavailable", message, Map.of("node_id", node.id()));
   }
 }

@@ -44,6 +44,11 @@ public final class RedisRouter implements Router {
   private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
   private static final long UNUSED_CLAIM_NANOS = 10_000_000_000L;
   private static final long HEALTHY_WITHIN_NANOS = 4_000_000_000L;
+  /** Placements of gone nodes are swept at start-up and every this many heartbeats (10 s by default). */
+  private static final int SWEEP_EVERY_BEATS = 5;
+  private static final int SWEEP_BATCH = 500;
+  /** How long a node found unreachable is left out of placement (its entry expires in 5 s if it is dead). */
+  private static final long SUSPECT_NANOS = 10_000_000_000L;
 
   private final String nodeId;
   private final RoomManager rooms;
@@ -57,8 +62,12 @@ public final class RedisRouter implements Router {
   /** Rooms this node claimed, with when (nanos): a claim for a room never created here is released. */
   private final Map<String, Long> claimed = new ConcurrentHashMap<>();
   private final RandomGenerator random = RandomGenerator.getDefault();
+  /** Nodes a connection to failed, with when (nanos): not chosen for new rooms for a while. */
+  private final Map<String, Long> suspects = new ConcurrentHashMap<>();
   private final RoomListing listing;
   private volatile NodeRegistry registry;
+  /** Shutting down: this node's rooms are no longer claimed or listed; rejoins place them elsewhere. */
+  private volatile boolean draining;
 
   private RedisRouter(ServerConfig config, RoomManager rooms, String nodeId, RedisConnector connector) {
     this.nodeId = nodeId;
@@ -98,17 +107,22 @@ public final class RedisRouter implements Router {
   public void register(URI httpUrl, String rtcIp) {
     NodeInfo self = new NodeInfo(nodeId, httpUrl, rtcIp, config.region(), NodeState.STARTING,
         new NodeStats(0, 0, -1, -1, System.currentTimeMillis()), io.osprey.server.rtc.ServerInfo.VERSION);
-    registry = new NodeRegistry(redis, self, () -> rooms.list(List.of()), this::conflict);
+    registry = new NodeRegistry(redis, self, () -> draining ? List.of() : rooms.list(List.of()), this::conflict);
     boolean written = onWriter(registry::heartbeat).orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(e -> false).join();
     if (!written) {
       throw new IllegalStateException("cannot register node " + nodeId + " in Redis at " + connector.where());
     }
     long every = statsInterval.toMillis();
+    int[] beats = {0};
     writer.scheduleAtFixedRate(() -> {
       releaseUnused();
       registry.heartbeat();
+      if (++beats[0] % SWEEP_EVERY_BEATS == 0) {
+        sweepGoneNodes();
+      }
     }, every, every, TimeUnit.MILLISECONDS);
+    onWriter(this::sweepGoneNodes);
     // back from an outage (Redis restarted empty, perhaps): re-register now, not at the next beat
     connector.onConnected(() -> onWriter(registry::heartbeat));
     log.info("routing: node {} registered at {} (rtc {})", nodeId, httpUrl, rtcIp);
@@ -132,7 +146,28 @@ public final class RedisRouter implements Router {
 
   @Override
   public void draining() {
-    changeState(NodeState.SHUTTING_DOWN);
+    draining = true;
+    changeState(NodeState.SHUTTING_DOWN); // the heartbeat now lists no rooms and re-claims none
+    List<String> names = new ArrayList<>(claimed.keySet());
+    rooms.list(List.of()).forEach(r -> names.add(r.getName()));
+    List<String> released = names.stream().distinct().toList();
+    onWriter(() -> CompletableFuture.allOf(released.stream().map(this::release).toArray(CompletableFuture[]::new)))
+        .orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    if (!released.isEmpty()) {
+      log.info("routing: node {} withdrew its placement of {} rooms ({}): they are placed anew on the next join",
+          nodeId, released.size(), released);
+    }
+  }
+
+  @Override
+  public CompletableFuture<List<String>> rejoinUrls() {
+    NodeRegistry r = registry;
+    if (r == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return r.liveNodes().thenApply(live -> live.values().stream()
+        .filter(n -> n.state() == NodeState.SERVING && !n.id().equals(nodeId))
+        .map(n -> "ws://" + n.httpUrl().getRawAuthority()).sorted().toList());
   }
 
   private void changeState(NodeState state) {
@@ -188,6 +223,16 @@ public final class RedisRouter implements Router {
     return claimFor(room, registry.self());
   }
 
+  @Override
+  public CompletableFuture<RoomLocation> placeElsewhere(String room, String unreachableNode) {
+    suspects.put(unreachableNode, System.nanoTime());
+    log.warn("routing: node {}, chosen for room {}, is unreachable; placing the room on another node",
+        unreachableNode, room);
+    return send(() -> redis.<Long>eval(RedisScripts.UNPLACE, ScriptOutputType.INTEGER,
+            new String[] {RedisScripts.ROOM_NODE}, bytes(room), bytes(unreachableNode)))
+        .thenCompose(v -> place(room));
+  }
+
   private CompletableFuture<RoomLocation> claimFor(String room, NodeInfo candidate) {
     return send(() -> redis.<List<Object>>eval(RedisScripts.CLAIM, ScriptOutputType.MULTI,
             new String[] {RedisScripts.ROOM_NODE}, bytes(RedisScripts.NODE_PREFIX), bytes(room), bytes(candidate.id())))
@@ -197,7 +242,9 @@ public final class RedisRouter implements Router {
           if (previous != null && !text(previous).equals(owner)) {
             log.info("routing: room {} re-homed from node {}, which is gone, to node {}", room, text(previous), owner);
           }
-          return location(room, owner, (byte[]) result.get(1), candidate);
+          RoomLocation where = location(room, owner, (byte[]) result.get(1), candidate);
+          return where instanceof RoomLocation.Remote r && owner.equals(candidate.id())
+              ? new RoomLocation.Remote(r.node(), true) : where;
         });
   }
 
@@ -216,6 +263,9 @@ public final class RedisRouter implements Router {
   private CompletableFuture<List<NodeInfo>> candidates() {
     return registry.liveNodes().thenApply(live -> {
       Map<String, NodeInfo> all = new HashMap<>(live);
+      long now = System.nanoTime();
+      suspects.values().removeIf(since -> now - since > SUSPECT_NANOS);
+      all.keySet().removeAll(suspects.keySet());
       all.put(nodeId, registry.self());
       return new ArrayList<>(all.values());
     });
@@ -244,7 +294,7 @@ public final class RedisRouter implements Router {
   /** Lists a room hosted here as it is now, claiming it unless another live node owns it. */
   private CompletableFuture<Void> publish(String name) {
     Optional<Room> room = rooms.get(name);
-    if (room.isEmpty()) {
+    if (room.isEmpty() || draining) {
       return CompletableFuture.completedFuture(null); // closed meanwhile: its release follows
     }
     claimed.putIfAbsent(name, System.nanoTime());
@@ -290,11 +340,47 @@ public final class RedisRouter implements Router {
   }
 
   /**
+   * Removes the placements of rooms whose owner is gone, its registry entry expired or unreadable
+   * (livekit's RemoveDeadNodes): each is checked and removed in one script, so a live owner's is
+   * never touched; without this a room nobody joins again would point at a dead node for ever.
+   * Every node does it, at start-up and every {@value #SWEEP_EVERY_BEATS} heartbeats; running
+   * twice at once does no harm. Completes with how many were removed; never fails.
+   */
+  CompletableFuture<Integer> sweepGoneNodes() {
+    if (draining) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return sweepFrom("0", 0).exceptionally(e -> {
+      log.debug("routing: cannot sweep the placements of gone nodes: {}", NodeRegistry.rootMessage(e));
+      return 0;
+    });
+  }
+
+  private CompletableFuture<Integer> sweepFrom(String cursor, int removedSoFar) {
+    return send(() -> redis.<List<Object>>eval(RedisScripts.SWEEP, ScriptOutputType.MULTI,
+            new String[] {RedisScripts.ROOM_NODE}, bytes(RedisScripts.NODE_PREFIX), bytes(cursor),
+            bytes(Integer.toString(SWEEP_BATCH))))
+        .thenCompose(out -> {
+          int removed = removedSoFar;
+          for (int i = 1; i + 1 < out.size(); i += 2) {
+            log.info("routing: removed the placement of room {} on node {}, which is gone", text(out.get(i)),
+                text(out.get(i + 1)));
+            removed++;
+          }
+          String next = text(out.get(0));
+          return next.equals("0") ? CompletableFuture.completedFuture(removed) : sweepFrom(next, removed);
+        });
+  }
+
+  /**
    * A room hosted here is owned by another live node (this node was taken for dead, or Redis lost
    * the record and the other node placed the name first): the record wins, so the room closes
    * here and its participants rejoin through the owner.
    */
   private void conflict(String room, String owner) {
+    if (draining) {
+      return; // handed over on purpose: the room here closes when its drain ends
+    }
     log.warn("routing: room {} is hosted here but node {} owns it; closing it here so its participants rejoin there",
         room, owner);
     claimed.remove(room);

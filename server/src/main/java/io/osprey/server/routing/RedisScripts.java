@@ -10,7 +10,8 @@ package io.osprey.server.routing;
  *   <li>{@code osprey:nodes}: the set of node ids that may have an entry (dead ids are pruned by
  *       readers).</li>
  *   <li>{@code osprey:room_node}: room name to owning node id, the placement record. Written
- *       only by the scripts below: a room's entry changes hands only when its owner is not live.</li>
+ *       only by the scripts below: a room's entry changes hands only when its owner is not live,
+ *       and the entries of owners that are gone are swept away ({@link #SWEEP}).</li>
  *   <li>{@code osprey:node_rooms:<id>}: the node's rooms (name to {@code livekit.Room} protobuf),
  *       a listing view rewritten every heartbeat and expiring with the node's entry.</li>
  * </ul>
@@ -85,6 +86,12 @@ final class RedisScripts {
       return 1
       """;
 
+  /** Unplace a room chosen for a node that cannot be reached: KEYS = room_node; ARGV = room, that node. */
+  static final String UNPLACE = """
+      if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+      return 0
+      """;
+
   /**
    * Heartbeat: KEYS = node:self, nodes, node_rooms:self, room_node; ARGV = prefix, self, ttl,
    * entry JSON, then room, Room bytes pairs for every room hosted here. Writes the entry with its
@@ -124,6 +131,30 @@ final class RedisScripts {
         if redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[1] then redis.call('HDEL', KEYS[4], ARGV[i]) end
       end
       return 1
+      """;
+
+  /**
+   * Sweep (livekit's RemoveDeadNodes, for placements): KEYS = room_node; ARGV = prefix, cursor,
+   * count. Looks at about {@code count} placements from {@code cursor} (HSCAN) and removes those
+   * whose owner is not live; a live owner's, even a draining one's, is never removed, as the check
+   * and the removal are one script. Returns {next cursor, room, owner, room, owner, ...} of what
+   * it removed.
+   */
+  static final String SWEEP = ALIVE + """
+      local scan = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
+      local out = {scan[1]}
+      local seen = {}
+      local entries = scan[2]
+      for i = 1, #entries, 2 do
+        local room, owner = entries[i], entries[i + 1]
+        if seen[owner] == nil then seen[owner] = alive(owner) and true or false end
+        if not seen[owner] then
+          redis.call('HDEL', KEYS[1], room)
+          out[#out + 1] = room
+          out[#out + 1] = owner
+        end
+      end
+      return out
       """;
 
   static String nodeKey(String id) {

@@ -34,6 +34,15 @@ public interface Router extends AutoCloseable {
    */
   CompletableFuture<RoomLocation> claim(String room);
 
+  /**
+   * The node {@link #place} just chose for {@code room} ({@link RoomLocation.Remote#placedNow})
+   * cannot be connected to: its placement is withdrawn (if still its), the node is avoided for a
+   * while, and the room is placed again among the others.
+   */
+  default CompletableFuture<RoomLocation> placeElsewhere(String room, String unreachableNode) {
+    return place(room);
+  }
+
   /** The rooms of every node, each once, in creation order; all of them when {@code names} is empty. */
   CompletableFuture<List<LivekitModels.Room>> listRooms(Collection<String> names);
 
@@ -64,10 +73,22 @@ public interface Router extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Where participants of a node going away may rejoin: the signal URLs ({@code ws://host:port})
+   * of the other serving nodes; empty for a single node.
+   */
+  default CompletableFuture<List<String>> rejoinUrls() {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
   /** The node is ready: selectors may place rooms on it. */
   void serving();
 
-  /** The node is shutting down: no new rooms are placed on it; its rooms stay until they close. */
+  /**
+   * The node is shutting down: no new rooms are placed on it, and in a cluster the placement of
+   * its rooms is withdrawn, so their participants' rejoins create them on another node while the
+   * rooms here drain.
+   */
   void draining();
 
   /** Leaves the cluster (the node's entry is removed) and releases connections. */

@@ -80,6 +80,12 @@ public final class RtcParticipant implements ParticipantSession {
   private long lastReportsNanos;
   private long lastQualityNanos = System.nanoTime() - QUALITY_INTERVAL_NANOS + 2_000_000_000L; // first after 2 s
   private boolean closed;
+  /** Drain: the participant was asked to rejoin elsewhere; its leave then means it sends no more. */
+  private boolean rejoinAsked;
+  private boolean doneSending;
+  /** Reliable data for this participant that came before its reliable data channel opened. */
+  private final java.util.ArrayDeque<DataPacket> unsent = new java.util.ArrayDeque<>();
+  private static final int MAX_UNSENT = 1024;
 
   /**
    * Builds the participant (call on the room's loop, then {@link #join}).
@@ -213,7 +219,16 @@ public final class RtcParticipant implements ParticipantSession {
       case MUTE -> publishing.onMute(request.getMute());
       case SUBSCRIPTION -> subscribing.onSubscription(request.getSubscription());
       case TRACK_SETTING -> subscribing.onTrackSetting(request.getTrackSetting(), now);
-      case LEAVE -> leave(DisconnectReason.CLIENT_INITIATED, false);
+      case LEAVE -> {
+        if (rejoinAsked) {
+          // it has sent its last message (it waited for their acks) and is rejoining elsewhere:
+          // keep its connection so what others sent it still arrives; the drain closes it
+          doneSending = true;
+          log.info("{}: done sending, rejoining elsewhere", model.identity());
+        } else {
+          leave(DisconnectReason.CLIENT_INITIATED, false);
+        }
+      }
       case UPDATE_METADATA -> onUpdateMetadata(request.getUpdateMetadata());
       case SIMULATE -> onSimulate(request.getSimulate());
       case PING -> signal.send(SignalResponse.newBuilder().setPong(System.currentTimeMillis()).build());
@@ -394,6 +409,7 @@ public final class RtcParticipant implements ParticipantSession {
       case PeerOutput.DataChannelOpened o -> {
         if (options.singlePeerConnection() && o.label().equals(RELIABLE)) {
           reliableStream = o.streamId();
+          sendUnsent();
         } else if (options.singlePeerConnection() && o.label().equals(LOSSY)) {
           lossyStream = o.streamId();
         }
@@ -412,6 +428,7 @@ public final class RtcParticipant implements ParticipantSession {
         long now = System.nanoTime();
         reliableStream = subscriber.openDataChannel(RELIABLE, true, now);
         lossyStream = subscriber.openDataChannel(LOSSY, false, 0, now); // as livekit-server: unordered, no retransmits
+        sendUnsent();
         active();
       }
       case PeerOutput.DataReceived d -> onData(d);
@@ -552,13 +569,62 @@ public final class RtcParticipant implements ParticipantSession {
 
   @Override
   public void sendData(DataPacket packet, boolean reliable) {
+    if (closed) {
+      return;
+    }
     int stream = reliable || lossyStream < 0 ? reliableStream : lossyStream;
     PeerSession downstream = downstream();
-    if (downstream == null || stream < 0 || closed) {
+    if (downstream == null || stream < 0) {
+      // a participant that has just joined (a rejoin after a drain, say) is sent reliable data
+      // once its channel opens rather than losing it; lossy data is lossy
+      if (reliable && unsent.size() < MAX_UNSENT) {
+        unsent.add(packet);
+      } else if (reliable) {
+        log.info("{}: reliable data channel not open and {} messages waiting: one dropped", model.identity(), MAX_UNSENT);
+      }
       return;
     }
     downstream.sendBinary(stream, packet.toByteArray(), System.nanoTime());
     node.flush(downstream);
+  }
+
+  private void sendUnsent() {
+    PeerSession downstream = downstream();
+    if (downstream == null || reliableStream < 0 || unsent.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (DataPacket p; (p = unsent.poll()) != null; ) {
+      downstream.sendBinary(reliableStream, p.toByteArray(), now);
+    }
+    node.flush(downstream);
+  }
+
+  // ---- draining ----
+
+  @Override
+  public void askToRejoin(DisconnectReason reason, List<String> urls) {
+    if (closed || rejoinAsked) {
+      return;
+    }
+    rejoinAsked = true;
+    LivekitRtc.RegionSettings.Builder regions = LivekitRtc.RegionSettings.newBuilder();
+    for (String url : urls) {
+      regions.addRegions(LivekitRtc.RegionInfo.newBuilder().setUrl(url));
+    }
+    signal.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder().setReason(reason)
+        .setAction(LivekitRtc.LeaveRequest.Action.RECONNECT).setCanReconnect(true).setRegions(regions)).build());
+  }
+
+  @Override
+  public boolean doneSending() {
+    return closed || doneSending;
+  }
+
+  @Override
+  public boolean delivered() {
+    PeerSession downstream = downstream();
+    return closed || downstream == null || !downstream.dataPending();
   }
 
   // ---- leaving ----
@@ -583,6 +649,10 @@ public final class RtcParticipant implements ParticipantSession {
 
   private void closeWith(DisconnectReason reason, LivekitRtc.LeaveRequest.Action action) {
     if (closed) {
+      return;
+    }
+    if (rejoinAsked) { // told already, with where to go
+      shutdown();
       return;
     }
     signal.send(SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder()

@@ -112,6 +112,20 @@ public final class SignalEndpoint extends ValidateEndpoint {
     // a join relayed by another node was placed here by it: this node claims the room, never relays again
     boolean relayed = request.headers().contains(SignalRelay.RELAYED_BY);
     var where = relayed ? router.claim(roomName) : mayCreate(grants) ? router.place(roomName) : router.locate(roomName);
+    Runnable here = () -> joinHere(ctx, request, path, query, grants, options, joinRequest, refresher);
+    route(ctx, request, path, roomName, relayed, where, here, PLACEMENT_ATTEMPTS);
+  }
+
+  /** Placements tried for one join when the chosen nodes cannot be connected to. */
+  private static final int PLACEMENT_ATTEMPTS = 3;
+
+  /**
+   * Sends the join where the room is: here, relayed to its owner, or refused. A node the selector
+   * has just chosen that cannot be connected to is left out and the room placed again, up to
+   * {@code attempts} placements in all.
+   */
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request, String path, String roomName, boolean relayed,
+                     java.util.concurrent.CompletableFuture<RoomLocation> where, Runnable here, int attempts) {
     whenDone(ctx, request, where, (location, error) -> {
       if (error != null) {
         routingFailed(ctx, request, error);
@@ -122,8 +136,11 @@ public final class SignalEndpoint extends ValidateEndpoint {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "requested room does not exist");
         case RoomLocation.Remote remote when relayed -> HttpResponses.text(ctx, request,
             HttpResponseStatus.SERVICE_UNAVAILABLE, "room " + roomName + " is hosted on node " + remote.node().info().id());
+        case RoomLocation.Remote remote when remote.placedNow() && attempts > 1 ->
+            relay.relay(ctx, request, path, remote.node().info(), () -> route(ctx, request, path, roomName, false,
+                router.placeElsewhere(roomName, remote.node().info().id()), here, attempts - 1));
         case RoomLocation.Remote remote -> relay.relay(ctx, request, path, remote.node().info());
-        case RoomLocation.Local l -> joinHere(ctx, request, path, query, grants, options, joinRequest, refresher);
+        case RoomLocation.Local l -> here.run();
       }
     });
   }

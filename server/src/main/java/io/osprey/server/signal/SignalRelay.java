@@ -70,6 +70,15 @@ final class SignalRelay {
 
   /** Relays the client's upgrade request (on its channel's loop) to {@code owner}. */
   void relay(ChannelHandlerContext ctx, FullHttpRequest request, String path, NodeInfo owner) {
+    relay(ctx, request, path, owner, null);
+  }
+
+  /**
+   * Relays the client's upgrade request (on its channel's loop) to {@code owner}; if no connection
+   * to it can be made and {@code otherwise} is given, runs that (on the loop) instead of refusing
+   * the client: the join may go to another node.
+   */
+  void relay(ChannelHandlerContext ctx, FullHttpRequest request, String path, NodeInfo owner, Runnable otherwise) {
     String query = new QueryStringDecoder(request.uri()).rawQuery();
     URI upstream = URI.create("ws://" + owner.httpUrl().getRawAuthority() + path + (query.isEmpty() ? "" : "?" + query));
     HttpHeaders headers = new DefaultHttpHeaders().set(RELAYED_BY, selfId);
@@ -94,7 +103,10 @@ final class SignalRelay {
         })
         .connect(owner.httpUrl().getHost(), owner.httpUrl().getPort())
         .addListener((ChannelFutureListener) f -> {
-          if (!f.isSuccess()) {
+          if (!f.isSuccess() && otherwise != null && request.refCnt() > 0) {
+            otherwise.run(); // takes its own hold of the request before ours is let go
+            request.release();
+          } else if (!f.isSuccess()) {
             refuse(ctx, request, owner, "is unreachable: " + f.cause().getMessage());
           }
         });

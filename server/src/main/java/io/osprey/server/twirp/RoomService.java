@@ -15,6 +15,7 @@ import io.osprey.server.room.Room;
 import io.osprey.server.room.RoomManager;
 import io.osprey.server.routing.RoomLocation;
 import io.osprey.server.routing.Router;
+import io.osprey.server.routing.RoutingException;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -114,10 +115,26 @@ public final class RoomService implements TwirpService {
     }
     // a forwarded create was placed here by the sender: this node claims it, and refuses if it lost
     CompletableFuture<RoomLocation> where = c.forwarded() ? router.claim(name) : router.place(name);
+    return createAt(where, c, r, options, PLACEMENT_ATTEMPTS);
+  }
+
+  /** Placements tried for one create when the chosen nodes cannot be connected to. */
+  private static final int PLACEMENT_ATTEMPTS = 3;
+
+  /**
+   * Creates the room where it was placed; a node the selector has just chosen that cannot be
+   * connected to is left out and the room placed again, up to {@code attempts} placements in all.
+   */
+  private CompletableFuture<Message> createAt(CompletableFuture<RoomLocation> where, TwirpCall c, CreateRoomRequest r,
+                                             RoomManager.CreateOptions options, int attempts) {
+    String name = r.getName();
     return where.thenCompose(location -> switch (location) {
       case RoomLocation.Local l -> createHere(name, options);
       case RoomLocation.Remote remote when !c.forwarded() ->
-          widen(remote.node().callRoomService("CreateRoom", r, c.grants(), LivekitModels.Room.getDefaultInstance()));
+          widen(remote.node().callRoomService("CreateRoom", r, c.grants(), LivekitModels.Room.getDefaultInstance()))
+              .exceptionallyCompose(e -> remote.placedNow() && attempts > 1 && RoutingException.isUnreachable(e)
+                  ? createAt(router.placeElsewhere(name, remote.node().info().id()), c, r, options, attempts - 1)
+                  : CompletableFuture.failedFuture(e));
       case RoomLocation.Remote remote -> CompletableFuture.failedFuture(new TwirpException(TwirpException.Code.ABORTED,
           "room " + name + " is placed on node " + remote.node().info().id()));
       case RoomLocation.Absent a -> CompletableFuture.failedFuture( // its owner's entry did not parse

@@ -1,6 +1,7 @@
 package io.osprey.server.routing;
 
 import io.osprey.testkit.RedisServerProcess;
+import io.osprey.testkit.ServerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,7 @@ class NodeFailureTest {
     try (RedisServerProcess redis = RedisServerProcess.start();
          LogCapture logs = new LogCapture();
          OspreyServer a = TestServers.dev("redis:\n  address: " + redis.address() + "\n");
-         NodeProcess doomed = NodeProcess.start("redis:\n  address: " + redis.address() + "\n");
+         ServerProcess doomed = ServerProcess.start("redis:\n  address: " + redis.address() + "\n");
          RedisClient client = RedisClient.create("redis://" + redis.address());
          StatefulRedisConnection<String, String> inspect = client.connect()) {
       String room = "orphaned";

@@ -685,6 +685,15 @@ public final class PeerSession {
     return outputs.poll();
   }
 
+  /**
+   * Whether data-channel messages sent here are not yet all acknowledged by the peer (queued for
+   * the window or in flight): false once the peer's SCTP stack has every one of them (RFC 9260
+   * §6.2, a cumulative TSN ack covering all we sent).
+   */
+  public boolean dataPending() {
+    return sctp != null && !closed && (sctp.inFlightBytes() > 0 || sctp.queuedChunks() > 0);
+  }
+
   public IceState iceState() {
     return ice.state();
   }
