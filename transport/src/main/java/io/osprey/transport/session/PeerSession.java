@@ -64,6 +64,7 @@ public final class PeerSession {
   private final IceLiteAgent lite;
   private final IceControllingAgent controller;
   private boolean dtlsStarted;
+  private DtlsRole dtlsRole;
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
   private final Map<String, RemoteSection> remoteSections = new LinkedHashMap<>();
@@ -143,7 +144,7 @@ public final class PeerSession {
       }
       any = true;
       if (dtls == null) {
-        startClientTransport(answer, m);
+        startClientTransport(answer, m, nowNanos);
       }
       if (!m.media().equals("application") && !m.formats().isEmpty() && m.formats().get(0).matches("\\d{1,3}")) {
         RtpCodec.of(m, Integer.parseInt(m.formats().get(0))).ifPresent(c -> remoteSections.put(mid, describe(m, mid, c)));
@@ -156,7 +157,8 @@ public final class PeerSession {
   }
 
   /** Client role: ICE checks start towards the answer's candidates; DTLS (as client) follows a selected pair. */
-  private void startClientTransport(SessionDescription answer, MediaDescription m) throws SdpFormatException {
+  private void startClientTransport(SessionDescription answer, MediaDescription m, long nowNanos)
+      throws SdpFormatException {
     String ufrag = answer.attribute(m, "ice-ufrag").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-ufrag"));
     String pwd = answer.attribute(m, "ice-pwd").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-pwd"));
     String[] fp = answer.attribute(m, "fingerprint").orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint"))
@@ -169,9 +171,17 @@ public final class PeerSession {
     for (String c : m.attributes("candidate")) {
       addRemoteCandidate(c);
     }
-    dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
+    // RFC 8842 §5.3: the answerer picks the DTLS role; an answer of "active" (Janus's, and what
+    // browsers answer) makes us the DTLS server, waiting for its ClientHello from the start
+    dtlsRole = answer.attribute(m, "setup").map(String::trim).filter("active"::equals).isPresent()
+        ? DtlsRole.SERVER : DtlsRole.CLIENT;
+    dtls = new DtlsEndpoint(dtlsRole, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
         DtlsEndpoint.Config.defaults());
     dtls.setWakeup(wakeup);
+    if (dtlsRole == DtlsRole.SERVER) {
+      dtlsStarted = true;
+      dtls.start(nowNanos);
+    }
   }
 
   /**
@@ -716,7 +726,8 @@ public final class PeerSession {
           }
         }
         case DtlsOutput.Connected c -> {
-          srtp = DtlsSrtpKeys.of(c, config.client() ? DtlsRole.CLIENT : DtlsRole.SERVER, config.replayProtection());
+          srtp = DtlsSrtpKeys.of(c, dtlsRole != null ? dtlsRole : config.client() ? DtlsRole.CLIENT : DtlsRole.SERVER,
+              config.replayProtection());
           outputs.add(new PeerOutput.Connected(ice.selectedRemote()));
           if (config.client() && sctp != null) {
             sctp.connect(lastInputNanos);
