@@ -70,6 +70,11 @@ final class LiveKitTarget implements LoadTarget {
           public void onRtp(byte[] packet) {
             counter.onRtp(packet, 0, packet.length, System.nanoTime());
           }
+
+          @Override
+          public boolean wantsFrames() {
+            return false; // the probe is read from each frame's first packet
+          }
         });
       }
     };
