@@ -1,9 +1,13 @@
 package io.osprey.cli;
 
+import io.netty.channel.EventLoopGroup;
+import io.osprey.cli.janus.JanusTarget;
+import io.osprey.cli.load.LoadTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,9 +16,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code osprey load-test}, with {@code lk load-test}'s flags: publishers and subscribers as SDK
- * participants in this JVM; a live progress line, then a table (or {@code --json}).
+ * participants in this JVM; a live progress line, then a table (or {@code --json}). With
+ * {@code --janus} the same load runs against a Janus VideoRoom through its HTTP API, for comparing
+ * servers with one tool.
  */
-@Command(name = "load-test", description = "Load a room with publishers and subscribers and measure what arrives.")
+@Command(name = "load-test", description = {"Load a room with publishers and subscribers and measure what arrives.",
+    "With --janus URL (a Janus HTTP API, e.g. http://127.0.0.1:8088/janus) the same load runs against Janus's "
+        + "VideoRoom plugin instead of a LiveKit-protocol server: synthetic VP8/Opus only; --url, --api-key and "
+        + "--api-secret are not used."})
 final class LoadTestCommand implements Callable<Integer> {
   @Mixin ApiOptions api;
   @Spec CommandSpec spec;
@@ -36,6 +45,9 @@ final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--audio-file", description = "publish this Ogg Opus file on a loop instead of synthetic audio") Path audioFile;
   @Option(names = "--loops", defaultValue = "2", description = "event loop threads for all participants") int loops;
   @Option(names = "--json", description = "print the result as one JSON object") boolean json;
+  @Option(names = "--janus", paramLabel = "URL",
+      description = "drive a Janus VideoRoom at this HTTP API URL (e.g. http://127.0.0.1:8088/janus) instead of --url")
+  java.net.URI janus;
 
   @Override
   public Integer call() throws Exception {
@@ -56,9 +68,20 @@ final class LoadTestCommand implements Callable<Integer> {
     };
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LoadTest.Result r = new LoadTest(new LoadTest.Config(api.url(), api.apiKey(), api.apiSecret(), room,
-        videoPublishers, audioPublishers, subscribers, Durations.parse(duration), perSecond, bitrate, videoFile,
-        audioFile, loops)).run(err);
+    LoadTest.Config load = new LoadTest.Config(videoPublishers, audioPublishers, subscribers, Durations.parse(duration),
+        perSecond, loops);
+    Function<EventLoopGroup, LoadTarget> target;
+    if (janus != null) {
+      if (videoFile != null || audioFile != null) {
+        throw new CliException("--janus publishes synthetic media only: drop --video-file and --audio-file");
+      }
+      target = group -> JanusTarget.open(janus, group, videoPublishers + audioPublishers, bitrate);
+    } else {
+      LiveKitTarget.Config c = new LiveKitTarget.Config(api.url(), api.apiKey(), api.apiSecret(), room, bitrate,
+          videoFile, audioFile);
+      target = group -> new LiveKitTarget(c, group);
+    }
+    LoadTest.Result r = new LoadTest(load, target).run(err);
     if (json) {
       out.println(String.format(Locale.ROOT, "{\"participants\":%d,\"joined\":%d,\"failures\":%d,\"tracksExpected\":%d,"
               + "\"tracksReceived\":%d,\"seconds\":%.3f,\"packets\":%d,\"bytes\":%d,\"lost\":%d,\"lossPercent\":%.4f,"

@@ -72,6 +72,14 @@ public final class SyntheticSource implements SampleSource {
     return sample.length >= MIN_SIZE ? readLong(sample, PROBE) : -1;
   }
 
+  /**
+   * The send time of a synthetic sample starting at {@code off} in {@code buffer}, of which
+   * {@code len} bytes are there (a received frame's first packet is enough), or -1 if too few.
+   */
+  public static long sentNanos(byte[] buffer, int off, int len) {
+    return len >= PROBE + 8 ? readLong(buffer, off + PROBE) : -1;
+  }
+
   /** The index a received synthetic sample carries, or -1. */
   public static long index(byte[] sample) {
     return sample.length >= MIN_SIZE ? readLong(sample, PROBE + 8) : -1;

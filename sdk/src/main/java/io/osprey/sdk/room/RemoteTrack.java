@@ -28,6 +28,7 @@ public final class RemoteTrack {
   private volatile long bytes;
   private volatile long frames;
   private volatile long lost;
+  private volatile boolean framesWanted = true;
   private int lastSeq = -1;
   private long lastTimestamp = -1;
   private long timestampCycles;
@@ -65,10 +66,12 @@ public final class RemoteTrack {
 
   public void addSink(TrackSink sink) {
     sinks.add(sink);
+    framesWanted = sinks.stream().anyMatch(TrackSink::wantsFrames);
   }
 
   public void removeSink(TrackSink sink) {
     sinks.remove(sink);
+    framesWanted = sinks.stream().anyMatch(TrackSink::wantsFrames);
   }
 
   /**
@@ -89,6 +92,7 @@ public final class RemoteTrack {
     return bytes;
   }
 
+  /** Frames reassembled (none while every sink declines frames, see {@link TrackSink#wantsFrames}). */
   public long framesReceived() {
     return frames;
   }
@@ -122,7 +126,7 @@ public final class RemoteTrack {
     for (TrackSink s : sinks) {
       s.onRtp(packet);
     }
-    if (depacketizer == null) {
+    if (depacketizer == null || !framesWanted) {
       return;
     }
     byte[] payload = java.util.Arrays.copyOfRange(packet, view.payloadOffset(), view.payloadOffset() + view.payloadLength());

@@ -15,4 +15,13 @@ public interface TrackSink {
    * @param rtpTimestamp the frame's RTP timestamp, unwrapped (it only grows), at the codec clock
    */
   default void onFrame(byte[] frame, long rtpTimestamp, boolean keyFrame) {}
+
+  /**
+   * Whether this sink takes {@link #onFrame}; a track none of whose sinks do passes RTP only and
+   * reassembles no frames (a load test counting packets spares the copies). Asked when the sink is
+   * added.
+   */
+  default boolean wantsFrames() {
+    return true;
+  }
 }

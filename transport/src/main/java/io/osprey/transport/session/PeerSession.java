@@ -64,6 +64,7 @@ public final class PeerSession {
   private final IceLiteAgent lite;
   private final IceControllingAgent controller;
   private boolean dtlsStarted;
+  private DtlsRole dtlsRole;
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
   private final Map<String, RemoteSection> remoteSections = new LinkedHashMap<>();
@@ -146,7 +147,7 @@ public final class PeerSession {
         continue;
       }
       if (!any && dtls == null) {
-        startClientTransport(answer, m);
+        startClientTransport(answer, m, nowNanos);
       } else if (!any && restartCredentials != null) {
         restartClientTransport(answer, m);
       }
@@ -162,7 +163,8 @@ public final class PeerSession {
   }
 
   /** Client role: ICE checks start towards the answer's candidates; DTLS (as client) follows a selected pair. */
-  private void startClientTransport(SessionDescription answer, MediaDescription m) throws SdpFormatException {
+  private void startClientTransport(SessionDescription answer, MediaDescription m, long nowNanos)
+      throws SdpFormatException {
     String ufrag = answer.attribute(m, "ice-ufrag").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-ufrag"));
     String pwd = answer.attribute(m, "ice-pwd").orElseThrow(() -> new SdpFormatException(0, "answer has no ice-pwd"));
     String[] fp = answer.attribute(m, "fingerprint").orElseThrow(() -> new SdpFormatException(0, "answer has no fingerprint"))
@@ -175,9 +177,17 @@ public final class PeerSession {
     for (String c : m.attributes("candidate")) {
       addRemoteCandidate(c);
     }
-    dtls = new DtlsEndpoint(DtlsRole.CLIENT, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
+    // RFC 8842 §5.3: the answerer picks the DTLS role; an answer of "active" (Janus's, and what
+    // browsers answer) makes us the DTLS server, waiting for its ClientHello from the start
+    dtlsRole = answer.attribute(m, "setup").map(String::trim).filter("active"::equals).isPresent()
+        ? DtlsRole.SERVER : DtlsRole.CLIENT;
+    dtls = new DtlsEndpoint(dtlsRole, config.certificate(), fp[0], fp.length > 1 ? fp[1] : "",
         DtlsEndpoint.Config.defaults());
     dtls.setWakeup(wakeup);
+    if (dtlsRole == DtlsRole.SERVER) {
+      dtlsStarted = true;
+      dtls.start(nowNanos);
+    }
   }
 
   /** Client role: the answer to an ICE-restart offer; checks start again with both sides' new credentials. */
@@ -787,7 +797,8 @@ public final class PeerSession {
           }
         }
         case DtlsOutput.Connected c -> {
-          srtp = DtlsSrtpKeys.of(c, config.client() ? DtlsRole.CLIENT : DtlsRole.SERVER, config.replayProtection());
+          srtp = DtlsSrtpKeys.of(c, dtlsRole != null ? dtlsRole : config.client() ? DtlsRole.CLIENT : DtlsRole.SERVER,
+              config.replayProtection());
           outputs.add(new PeerOutput.Connected(ice.selectedRemote()));
           if (config.client() && sctp != null) {
             sctp.connect(lastInputNanos);
