@@ -51,24 +51,8 @@ class LiveKitClientRoomTest {
   @org.junit.jupiter.params.provider.ValueSource(strings = {"v1", "v0"})
   void aDroppedSignalConnectionResumesTheSameSession(String path) throws Exception {
     List<String> webhooks = new CopyOnWriteArrayList<>();
-    HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    hooks.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        Map<String, Value> event = ProtoJson.parseObject(body).getFieldsMap();
-        webhooks.add(event.get("event").getStringValue() + (event.containsKey("participant")
-            ? " " + event.get("participant").getStructValue().getFieldsMap().get("identity").getStringValue() : ""));
-      } catch (Exception e) {
-        webhooks.add("unparseable " + body);
-      }
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    hooks.start();
-    ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body",
-        "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:"
-            + hooks.getAddress().getPort() + "/\"]\n");
+    HttpServer hooks = webhookSink(webhooks, new CopyOnWriteArrayList<>());
+    ServerOptions o = serverOptionsWithWebhooks(hooks);
     try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
       Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/resume.mjs", 120, ws, "devkey", "secret", "resume",
@@ -167,32 +151,8 @@ class LiveKitClientRoomTest {
     int frames = loss > 0 ? 150 : 10;
     List<String> webhooks = new CopyOnWriteArrayList<>();
     List<String> videoMimes = new CopyOnWriteArrayList<>();
-    HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    hooks.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        Map<String, Value> event = ProtoJson.parseObject(body).getFieldsMap();
-        String who = event.containsKey("participant")
-            ? " " + event.get("participant").getStructValue().getFieldsMap().get("identity").getStringValue() : "";
-        webhooks.add(event.get("event").getStringValue() + who);
-        if (event.get("event").getStringValue().equals("track_published")) {
-          Map<String, Value> track = event.get("track").getStructValue().getFieldsMap();
-          Value mime = track.containsKey("mimeType") ? track.get("mimeType") : track.get("mime_type");
-          if (mime != null && mime.getStringValue().startsWith("video/")) {
-            videoMimes.add(mime.getStringValue());
-          }
-        }
-      } catch (Exception e) {
-        webhooks.add("unparseable " + body);
-      }
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    hooks.start();
-    ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body",
-        "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:"
-            + hooks.getAddress().getPort() + "/\"]\n");
+    HttpServer hooks = webhookSink(webhooks, videoMimes);
+    ServerOptions o = serverOptionsWithWebhooks(hooks);
     try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
       server.media().simulateLoss(loss);
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
@@ -252,6 +212,45 @@ class LiveKitClientRoomTest {
     } finally {
       hooks.stop(0);
     }
+  }
+
+  /**
+   * A started webhook receiver: each event as "event identity" into {@code webhooks}, and the MIME
+   * type of each published video track into {@code videoMimes}.
+   */
+  private static HttpServer webhookSink(List<String> webhooks, List<String> videoMimes) throws java.io.IOException {
+    HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hooks.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        Map<String, Value> event = ProtoJson.parseObject(body).getFieldsMap();
+        String who = event.containsKey("participant")
+            ? " " + event.get("participant").getStructValue().getFieldsMap().get("identity").getStringValue() : "";
+        webhooks.add(event.get("event").getStringValue() + who);
+        if (event.get("event").getStringValue().equals("track_published")) {
+          Map<String, Value> track = event.get("track").getStructValue().getFieldsMap();
+          Value mime = track.containsKey("mimeType") ? track.get("mimeType") : track.get("mime_type");
+          if (mime != null && mime.getStringValue().startsWith("video/")) {
+            videoMimes.add(mime.getStringValue());
+          }
+        }
+      } catch (Exception e) {
+        webhooks.add("unparseable " + body);
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    hooks.start();
+    return hooks;
+  }
+
+  /** Dev-mode options on free ports, sending webhooks to {@code hooks}. */
+  private static ServerOptions serverOptionsWithWebhooks(HttpServer hooks) {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body",
+        "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\nwebhook:\n  api_key: devkey\n  urls: [\"http://127.0.0.1:"
+            + hooks.getAddress().getPort() + "/\"]\n");
+    return o;
   }
 
   private static Map<String, Value> page(Map<String, Value> report, String name) {
