@@ -57,7 +57,7 @@ async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection, videoCo
 
 // Runs in the page: decoding statistics of what it receives.
 async function receiveStats() {
-  const out = { video: 0, audio: 0, videoBytes: 0 };
+  const out = { video: 0, audio: 0, videoBytes: 0, videoRetransmitted: 0 };
   for (const p of window.room.remoteParticipants.values()) {
     for (const pub of p.trackPublications.values()) {
       const track = pub.track;
@@ -65,7 +65,11 @@ async function receiveStats() {
       const stats = await track.receiver.getStats();
       stats.forEach((s) => {
         if (s.type !== 'inbound-rtp') return;
-        if (s.kind === 'video') { out.video += s.framesDecoded ?? 0; out.videoBytes += s.bytesReceived ?? 0; }
+        if (s.kind === 'video') {
+          out.video += s.framesDecoded ?? 0;
+          out.videoBytes += s.bytesReceived ?? 0;
+          out.videoRetransmitted += s.retransmittedPacketsReceived ?? 0; // RTX (RFC 4588) packets, not resends on the primary SSRC
+        }
         if (s.kind === 'audio') out.audio += s.totalSamplesReceived ?? 0;
       });
     }

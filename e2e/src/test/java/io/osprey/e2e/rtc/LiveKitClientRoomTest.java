@@ -201,6 +201,8 @@ class LiveKitClientRoomTest {
       if (loss > 0) {
         assertThat(server.media().retransmissions()).as("packets resent on subscribers' NACKs").isPositive();
         assertThat(server.media().nacksToPublishers()).as("NACKs sent to publishers").isPositive();
+        assertThat(stats.values()).as("the browsers got resends as RTX: %s", report).anySatisfy(s ->
+            assertThat(s.getStructValue().getFieldsMap().get("videoRetransmitted").getNumberValue()).isPositive());
       }
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (!webhooks.contains("participant_left alice") && System.nanoTime() < deadline) {

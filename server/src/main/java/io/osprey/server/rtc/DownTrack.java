@@ -20,6 +20,8 @@ final class DownTrack {
   int offeredIn;
   /** True once the subscriber answered an offer carrying the section. */
   boolean negotiated;
+  /** The next sequence number on the section's RTX stream (RFC 4588 §4: its own, starting anywhere). */
+  private int repairSequence = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
   private boolean disabled;
   private int wantedLayer;
   /** The stream allocator's cap (the subscriber's bandwidth), {@link #UNLIMITED}, or -1: paused for lack of it. */
@@ -34,6 +36,12 @@ final class DownTrack {
         section.codec().payloadType(), 1024);
     this.wantedLayer = track.topLayer();
     apply();
+  }
+
+  int nextRepairSequence() {
+    int seq = repairSequence;
+    repairSequence = (seq + 1) & 0xffff;
+    return seq;
   }
 
   boolean flowing() {

@@ -10,6 +10,7 @@ import io.osprey.transport.session.SendSection;
 import io.osprey.wire.WireFormatException;
 import io.osprey.wire.rtcp.RtcpPacket;
 import io.osprey.wire.rtp.RtpPacket;
+import io.osprey.wire.rtp.Rtx;
 import io.osprey.wire.sdp.SdpFormatException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -89,10 +90,17 @@ final class Subscribing {
       return;
     }
     long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
+    SendSection.Repair repair = track.audio ? null : new SendSection.Repair(repairPayloadType(track.codec.payloadType()),
+        (random.nextInt() & 0x7fffffffL) | 1);
     SendSection section = new SendSection(Integer.toString(nextMid++), track.kind(), track.codec, ssrc,
-        track.owner.model().sid() + "|" + track.sid(), track.sid(), true);
+        track.owner.model().sid() + "|" + track.sid(), track.sid(), true, repair);
     sections.add(section);
     add(new DownTrack(track, self, section));
+  }
+
+  /** A payload type for RTX in a section whose only codec is {@code codecPayloadType}: the first free dynamic one. */
+  static int repairPayloadType(int codecPayloadType) {
+    return codecPayloadType == 96 ? 97 : 96;
   }
 
   private void add(DownTrack d) {
@@ -275,8 +283,11 @@ final class Subscribing {
       }
       it.remove();
       long ssrc = (random.nextInt() & 0x7fffffffL) | 1;
+      int repairType = t.audio ? -1 : offered.repairPayloadTypeFor(codec.get().payloadType());
+      SendSection.Repair repair = repairType < 0 ? null
+          : new SendSection.Repair(repairType, (random.nextInt() & 0x7fffffffL) | 1);
       SendSection section = new SendSection(offered.mid(), t.kind(), codec.get(), ssrc,
-          t.owner.model().sid() + "|" + t.sid(), t.sid(), true);
+          t.owner.model().sid() + "|" + t.sid(), t.sid(), true, repair);
       DownTrack d = new DownTrack(t, self, section);
       byMid.put(offered.mid(), d);
       add(d);
@@ -508,9 +519,13 @@ final class Subscribing {
     }
   }
 
-  /** Resends what a subscriber NACKed, from the publisher's cache, as the subscriber first got it. */
+  /**
+   * Resends what a subscriber NACKed, from the publisher's cache, as the subscriber first got it:
+   * on the section's RTX stream when the subscriber negotiated one, else on the primary stream.
+   */
   private void retransmit(DownTrack d, List<Integer> lost, long now) {
     PeerSession downstream = self.downstream();
+    SendSection.Repair repair = downstream.repair(d.section.mid());
     for (int outSeq : lost) {
       int found = d.forwarder.lookupRetransmission(outSeq, now, RETRANSMIT_INTERVAL_NANOS);
       if (found < 0) {
@@ -530,6 +545,9 @@ final class Subscribing {
       int twccAt = publisher == null ? -1
           : transportCcValueAt(rtp, publisher.remoteExtensionId(RtpExtensions.TRANSPORT_CC));
       d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
+      if (repair != null) {
+        n = Rtx.wrap(scratch, 0, n, rtp.headerLength(), repair.payloadType(), d.nextRepairSequence(), repair.ssrc());
+      }
       stampTransportSequence(downstream, n, twccAt, now);
       if (downstream.sendRtp(scratch, 0, n)) {
         self.node().countRetransmission();

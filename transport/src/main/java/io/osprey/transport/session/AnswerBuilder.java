@@ -27,10 +27,13 @@ final class AnswerBuilder {
 
   private AnswerBuilder() {}
 
-  /** One accepted media section: its mid, payload type and (if we send) our SSRC; -1 payload type for data. */
-  record Accepted(String mid, String media, int payloadType, long ssrc, String msid) {
+  /**
+   * One accepted media section: its mid, payload type and (if we send) our SSRC and the RTX stream
+   * beside it (null: none); -1 payload type for data.
+   */
+  record Accepted(String mid, String media, int payloadType, long ssrc, String msid, SendSection.Repair repair) {
     Accepted(String mid, String media, int payloadType, long ssrc) {
-      this(mid, media, payloadType, ssrc, null);
+      this(mid, media, payloadType, ssrc, null, null);
     }
 
     boolean data() {
@@ -101,29 +104,38 @@ final class AnswerBuilder {
       m.attribute("simulcast").filter(v -> v.startsWith("send ")).ifPresent(v ->
           lines.add(SdpLine.attribute("simulcast", "recv " + v.substring(5).trim())));
       lines.add(SdpLine.attribute("rtcp-mux", null));
-      for (String rtpmap : m.attributes("rtpmap")) {
-        if (rtpmap.startsWith(a.payloadType() + " ")) {
-          lines.add(SdpLine.attribute("rtpmap", rtpmap));
-        }
-      }
-      for (String fb : m.attributes("rtcp-fb")) {
-        if (fb.startsWith(a.payloadType() + " ")) {
-          lines.add(SdpLine.attribute("rtcp-fb", fb));
-        }
-      }
-      for (String fmtp : m.attributes("fmtp")) {
-        if (fmtp.startsWith(a.payloadType() + " ")) {
-          lines.add(SdpLine.attribute("fmtp", fmtp));
-        }
+      List<String> formats = new ArrayList<>(List.of(Integer.toString(a.payloadType())));
+      copyFormat(m, a.payloadType(), lines);
+      if (a.repair() != null) {
+        formats.add(Integer.toString(a.repair().payloadType()));
+        copyFormat(m, a.repair().payloadType(), lines);
       }
       if (send) {
-        lines.add(SdpLine.attribute("ssrc", a.ssrc() + " cname:" + msid.split(" ")[0]));
-        lines.add(SdpLine.attribute("ssrc", a.ssrc() + " msid:" + msid));
+        String[] ids = msid.split(" ", 2);
+        if (a.repair() != null) {
+          lines.add(SdpLine.attribute("ssrc-group", "FID " + a.ssrc() + " " + a.repair().ssrc()));
+        }
+        OfferBuilder.ssrcLines(lines, a.ssrc(), ids[0], ids.length > 1 ? ids[1] : ids[0]);
+        if (a.repair() != null) {
+          OfferBuilder.ssrcLines(lines, a.repair().ssrc(), ids[0], ids.length > 1 ? ids[1] : ids[0]);
+        }
       }
       addCandidates(lines, candidates, tcpCandidates);
-      media.add(new MediaDescription(m.media(), 9, m.proto(), List.of(Integer.toString(a.payloadType())), lines));
+      media.add(new MediaDescription(m.media(), 9, m.proto(), formats, lines));
     }
     return new SessionDescription(session, media);
+  }
+
+  /** The offer's rtpmap, rtcp-fb and fmtp lines of {@code payloadType}, as offered. */
+  private static void copyFormat(MediaDescription m, int payloadType, List<SdpLine> lines) {
+    String prefix = payloadType + " ";
+    for (String name : List.of("rtpmap", "rtcp-fb", "fmtp")) {
+      for (String value : m.attributes(name)) {
+        if (value != null && value.startsWith(prefix)) {
+          lines.add(SdpLine.attribute(name, value));
+        }
+      }
+    }
   }
 
   static void addCandidates(List<SdpLine> lines, List<InetSocketAddress> candidates,

@@ -102,11 +102,19 @@ final class OfferBuilder {
       if (!c.fmtp().isEmpty()) {
         l.add(SdpLine.attribute("fmtp", c.payloadType() + " " + c.fmtp()));
       }
-      if (s.active()) {
-        l.add(SdpLine.attribute("ssrc", s.ssrc() + " cname:" + s.streamId()));
-        l.add(SdpLine.attribute("ssrc", s.ssrc() + " msid:" + s.streamId() + " " + s.trackId()));
+      List<String> formats = new ArrayList<>(List.of(Integer.toString(c.payloadType())));
+      SendSection.Repair repair = s.repair();
+      if (repair != null) {
+        formats.add(Integer.toString(repair.payloadType()));
+        repairLines(l, c, repair, s.active(), s.ssrc());
       }
-      media.add(new MediaDescription(s.kind(), 9, "UDP/TLS/RTP/SAVPF", List.of(Integer.toString(c.payloadType())), l));
+      if (s.active()) {
+        ssrcLines(l, s.ssrc(), s.streamId(), s.trackId());
+        if (repair != null) {
+          ssrcLines(l, repair.ssrc(), s.streamId(), s.trackId());
+        }
+      }
+      media.add(new MediaDescription(s.kind(), 9, "UDP/TLS/RTP/SAVPF", formats, l));
     }
     session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
     session.add(SdpLine.attribute("msid-semantic", " WMS *"));
@@ -163,6 +171,20 @@ final class OfferBuilder {
     session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
     session.add(SdpLine.attribute("msid-semantic", " WMS *"));
     return new SessionDescription(session, media);
+  }
+
+  /** RFC 4588 §8.6: the RTX format for {@code codec}, and on an active section its SSRC grouped with the primary one. */
+  static void repairLines(List<SdpLine> l, RtpCodec codec, SendSection.Repair repair, boolean active, long primarySsrc) {
+    l.add(SdpLine.attribute("rtpmap", repair.payloadType() + " rtx/" + codec.clockRate()));
+    l.add(SdpLine.attribute("fmtp", repair.payloadType() + " apt=" + codec.payloadType()));
+    if (active) {
+      l.add(SdpLine.attribute("ssrc-group", "FID " + primarySsrc + " " + repair.ssrc()));
+    }
+  }
+
+  static void ssrcLines(List<SdpLine> l, long ssrc, String streamId, String trackId) {
+    l.add(SdpLine.attribute("ssrc", ssrc + " cname:" + streamId));
+    l.add(SdpLine.attribute("ssrc", ssrc + " msid:" + streamId + " " + trackId));
   }
 
   private static List<SdpLine> common(String ufrag, String pwd, String fingerprint, String mid) {

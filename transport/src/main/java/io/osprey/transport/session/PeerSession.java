@@ -68,6 +68,7 @@ public final class PeerSession {
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
   private final Map<String, RemoteSection> remoteSections = new LinkedHashMap<>();
+  private final Map<String, SendSection.Repair> repairs = new java.util.HashMap<>();
   private final Map<String, Integer> remoteExtensions = new java.util.HashMap<>();
   private long offerVersion = 1;
   private SendPlanner planner;
@@ -301,10 +302,16 @@ public final class PeerSession {
 
   /** Server role: the peer's answer to {@link #createServerOffer}; DTLS starts (as server) on the first. */
   private void handleServerAnswer(SessionDescription answer, long nowNanos) throws SdpFormatException {
+    boolean transport = false;
     for (MediaDescription m : answer.media()) {
       if (m.port() == 0) {
         continue;
       }
+      noteRepair(m);
+      if (transport) {
+        continue; // bundled: the first accepted section's transport serves all
+      }
+      transport = true;
       answer.attribute(m, "ice-ufrag").ifPresent(ufrag -> {
         remoteUfrag = ufrag;
         lite.setRemoteUfrag(ufrag);
@@ -317,9 +324,22 @@ public final class PeerSession {
         dtls.setWakeup(wakeup);
         dtls.start(nowNanos);
       }
-      return; // bundled: the first accepted section's transport serves all
     }
-    throw new SdpFormatException(0, "answer accepts no section");
+    if (!transport) {
+      throw new SdpFormatException(0, "answer accepts no section");
+    }
+  }
+
+  /** Server offers: the RTX stream we offered on {@code m}'s section is negotiated if the answer keeps its format. */
+  private void noteRepair(MediaDescription m) {
+    String mid = m.mid().orElse("");
+    AnswerBuilder.Accepted offered = accepted.get(mid);
+    if (offered != null && offered.repair() != null
+        && m.formats().contains(Integer.toString(offered.repair().payloadType()))) {
+      repairs.put(mid, offered.repair());
+    } else {
+      repairs.remove(mid);
+    }
   }
 
   /**
@@ -397,11 +417,14 @@ public final class PeerSession {
         }
         if (planner != null && peerReceives && described != null) {
           SendSection plan = planner.plan(described);
-          if (plan != null && plan.active()) {
-            accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), plan.codec().payloadType(), plan.ssrc(),
-                plan.streamId() + " " + plan.trackId()));
+          AnswerBuilder.Accepted a = plan == null || !plan.active() ? new AnswerBuilder.Accepted(mid, m.media(), pt, 0)
+              : new AnswerBuilder.Accepted(mid, m.media(), plan.codec().payloadType(), plan.ssrc(),
+                  plan.streamId() + " " + plan.trackId(), plan.repair());
+          accepted.put(mid, a);
+          if (a.repair() != null) {
+            repairs.put(mid, a.repair());
           } else {
-            accepted.put(mid, new AnswerBuilder.Accepted(mid, m.media(), pt, 0));
+            repairs.remove(mid);
           }
         } else {
           AnswerBuilder.Accepted before = accepted.get(mid);
@@ -522,12 +545,21 @@ public final class PeerSession {
         }
       } else {
         accepted.put(s.mid(), new AnswerBuilder.Accepted(s.mid(), s.kind(), s.codec().payloadType(),
-            s.active() ? s.ssrc() : 0));
+            s.active() ? s.ssrc() : 0, null, s.repair()));
       }
     }
     return OfferBuilder.server(ice.localCredentials().ufrag(), ice.localCredentials().password(),
         config.certificate().fingerprint(), config.hostCandidates(), config.tcpCandidates(), ++offerVersion, sections)
         .write();
+  }
+
+  /**
+   * The retransmission stream (RFC 4588) negotiated on our section {@code mid}: offered by us and
+   * kept by the peer's answer, or offered by the peer and taken in our answer; null when resends
+   * go on the primary stream.
+   */
+  public SendSection.Repair repair(String mid) {
+    return repairs.get(mid);
   }
 
   /** Our SSRC for the section {@code mid}, or 0. */

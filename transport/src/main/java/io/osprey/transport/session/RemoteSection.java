@@ -41,6 +41,24 @@ public record RemoteSection(String mid, String kind, String direction, RtpCodec 
     return java.util.Optional.ofNullable(sameName);
   }
 
+  /**
+   * The payload type of the RTX format (RFC 4588 §8.1: {@code rtx} with {@code apt=payloadType})
+   * the peer offers beside codec {@code payloadType}, or -1 when it offers none.
+   */
+  public int repairPayloadTypeFor(int payloadType) {
+    String apt = "apt=" + payloadType;
+    for (RtpCodec c : codecs) {
+      if (c.name().equalsIgnoreCase("rtx")) {
+        for (String parameter : c.fmtp().split(";")) {
+          if (parameter.trim().equals(apt)) {
+            return c.payloadType();
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
   /** Whether the peer sends media on this section. */
   public boolean peerSends() {
     return direction.equals("sendonly") || direction.equals("sendrecv");

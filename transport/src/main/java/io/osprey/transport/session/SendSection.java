@@ -9,9 +9,28 @@ package io.osprey.transport.session;
  *
  * @param streamId LiveKit's {@code <participant sid>|<track sid>}
  * @param trackId  the track sid
+ * @param repair   the retransmission stream (RFC 4588) offered beside the track, or null
  */
 public record SendSection(String mid, String kind, RtpCodec codec, long ssrc, String streamId, String trackId,
-                          boolean active) {
+                          boolean active, Repair repair) {
+  /**
+   * An RTX stream: its payload type ({@code apt} = the section's codec) and SSRC, grouped with the
+   * primary SSRC as {@code a=ssrc-group:FID}. Whether it carries anything is up to the answer.
+   */
+  public record Repair(int payloadType, long ssrc) {
+    public Repair {
+      if (payloadType < 0 || payloadType > 127) {
+        throw new IllegalArgumentException("payload type out of range: " + payloadType);
+      }
+    }
+  }
+
+  /** A section without a retransmission stream. */
+  public SendSection(String mid, String kind, RtpCodec codec, long ssrc, String streamId, String trackId,
+                     boolean active) {
+    this(mid, kind, codec, ssrc, streamId, trackId, active, null);
+  }
+
   /** The data channel section (SCTP over DTLS). */
   public static SendSection data(String mid) {
     return new SendSection(mid, "application", null, 0, "", "", true);
@@ -23,6 +42,6 @@ public record SendSection(String mid, String kind, RtpCodec codec, long ssrc, St
 
   /** The same section, no longer carrying a track. */
   public SendSection deactivate() {
-    return new SendSection(mid, kind, codec, ssrc, streamId, trackId, false);
+    return new SendSection(mid, kind, codec, ssrc, streamId, trackId, false, repair);
   }
 }
