@@ -1,9 +1,10 @@
 // Downstream congestion control through Osprey: alice publishes her camera in three simulcast
 // layers; bob wants the best, but the server's sending rate is policed (by the test). Bob's
-// decoding is sampled every second. Usage: node bandwidth.mjs <ws-url> <api-key> <secret> <room>.
+// decoding is sampled every second (with the wall clock, so the test can tell which samples came
+// after it changed the rate). Usage: node bandwidth.mjs <ws-url> <api-key> <secret> <room> [seconds].
 import { joinToken, launchChromium, openPage, publishCamera, servePage, videoInbound } from './browser.mjs';
 
-const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
+const [wsUrl, apiKey, secret, roomName, seconds = '20'] = process.argv.slice(2);
 const server = await servePage('bandwidth');
 
 const token = (identity) => joinToken(apiKey, secret, roomName, identity);
@@ -34,9 +35,9 @@ try {
   await alice.evaluate(publishCamera, { wsUrl, token: await token('alice'), dynacast: false });
   await bob.evaluate(watch, { wsUrl, token: await token('bob') });
   await bob.evaluate(() => window.subscribed);
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < Number(seconds); i++) {
     await new Promise((r) => setTimeout(r, 1000));
-    report.samples.push(await bob.evaluate(videoInbound));
+    report.samples.push({ at: Date.now(), ...(await bob.evaluate(videoInbound)) });
   }
   report.states = await bob.evaluate(() => window.states);
 } catch (e) {

@@ -147,6 +147,51 @@ class LiveKitClientRoomTest {
     }
   }
 
+  /**
+   * ... and back: after 25 s at 600 kbit/s the limit goes. Probing finds the room again (padding
+   * on the subscriber's RTX stream), the estimate climbs, and the subscriber is switched back up to
+   * the top layer while the picture keeps decoding.
+   */
+  @org.junit.jupiter.api.Test
+  void aSubscriberWhoseLinkWidensAgainIsRestoredToTheTopLayer() throws Exception {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
+    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+      server.media().simulateEgressLimit(600_000);
+      java.util.concurrent.atomic.AtomicLong liftedAt = new java.util.concurrent.atomic.AtomicLong();
+      Thread lift = Thread.ofVirtual().start(() -> {
+        try {
+          Thread.sleep(25_000);
+          server.media().simulateEgressLimit(0);
+          liftedAt.set(System.currentTimeMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/bandwidth.mjs", 150, ws, "devkey", "secret", "widens", "50"));
+      lift.join();
+      System.out.println("bandwidth report: " + ProtoJson.compact(report));
+      Map<String, Value> r = report.getFieldsMap();
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+      List<Map<String, Value>> samples = r.get("samples").getListValue().getValuesList().stream()
+          .map(v -> v.getStructValue().getFieldsMap()).toList();
+      List<Map<String, Value>> before = samples.stream()
+          .filter(s -> s.get("at").getNumberValue() < liftedAt.get()).toList();
+      assertThat(before).as("samples while narrow: %s", report).hasSizeGreaterThan(5);
+      assertThat(before.get(before.size() - 1).get("frameWidth").getNumberValue()).as("held below 720p: %s", report)
+          .isBetween(1.0, 640.0);
+      Map<String, Value> last = samples.get(samples.size() - 1);
+      assertThat(last.get("frameWidth").getNumberValue()).as("back at the top layer: %s", report).isEqualTo(1280.0);
+      assertThat(last.get("framesDecoded").getNumberValue() - samples.get(samples.size() - 6).get("framesDecoded")
+          .getNumberValue()).as("still decoding over the last 5 s: %s", report).isGreaterThan(50.0);
+      samples.stream().filter(s -> s.get("at").getNumberValue() > liftedAt.get()
+              && s.get("frameWidth").getNumberValue() == 1280.0).findFirst()
+          .ifPresent(s -> System.err.println("measured: top layer again " + (long) (s.get("at").getNumberValue()
+              - liftedAt.get()) + " ms after the link widened"));
+    }
+  }
+
   private void run(String path, boolean simulcast, double loss, String codec) throws Exception {
     int frames = loss > 0 ? 150 : 10;
     List<String> webhooks = new CopyOnWriteArrayList<>();

@@ -483,6 +483,7 @@ public final class RtcParticipant implements ParticipantSession {
     }
     publishing.tick(now);
     subscribing.allocate(now);
+    subscribing.probe(now);
     if (now - lastReportsNanos >= 1_000_000_000L) {
       lastReportsNanos = now;
       subscribing.sendSenderReports();

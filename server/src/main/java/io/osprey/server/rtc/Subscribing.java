@@ -3,6 +3,7 @@ package io.osprey.server.rtc;
 import io.osprey.protocol.livekit.LivekitRtc;
 import io.osprey.protocol.livekit.LivekitRtc.SignalResponse;
 import io.osprey.server.room.Participant;
+import io.osprey.sfu.bwe.Prober;
 import io.osprey.transport.session.PeerSession;
 import io.osprey.transport.session.RemoteSection;
 import io.osprey.transport.session.RtpExtensions;
@@ -56,7 +57,11 @@ final class Subscribing {
       new io.osprey.transport.rtpsession.TwccSendHistory(8192);
   private final io.osprey.sfu.bwe.SendSideEstimator estimator =
       new io.osprey.sfu.bwe.SendSideEstimator(io.osprey.sfu.bwe.SendSideEstimator.Config.defaults());
-  private final io.osprey.sfu.alloc.StreamAllocator allocator = new io.osprey.sfu.alloc.StreamAllocator(1.1);
+  private static final double UPGRADE_HEADROOM = 1.1;
+  private final io.osprey.sfu.alloc.StreamAllocator allocator = new io.osprey.sfu.alloc.StreamAllocator(UPGRADE_HEADROOM);
+  private final Prober prober = new Prober(Prober.Config.defaults());
+  /** What the last allocation wanted (every track at the layer its subscriber wants), when it got less; else 0. */
+  private long shortOfBps;
   private boolean feedbackSeen;
   private long lastAllocationNanos;
 
@@ -413,7 +418,11 @@ final class Subscribing {
         scratch[valueAt - 2] = (byte) ours;
       }
     }
-    int seq = sent.handleSent(now, n);
+    int cluster = prober.cluster(now);
+    if (cluster != Prober.NONE) {
+      prober.onSent(n);
+    }
+    int seq = sent.handleSent(now, n, cluster);
     scratch[valueAt] = (byte) (seq >>> 8);
     scratch[valueAt + 1] = (byte) seq;
   }
@@ -448,10 +457,85 @@ final class Subscribing {
     for (int i = 0; i < relative.length; i++) {
       arrivals[i] = relative[i] < 0 ? -1 : (reference + relative[i]) * 1000;
     }
-    sent.handleFeedback(feedback.baseSequence(), arrivals, arrivals.length,
-        (sendNanos, arrivalNanos, lost, size) -> estimator.handlePacketFeedback(sendNanos, arrivalNanos, lost, size, now));
+    sent.handleFeedback(feedback.baseSequence(), arrivals, arrivals.length, (sendNanos, arrivalNanos, lost, size, cluster) -> {
+      estimator.handlePacketFeedback(sendNanos, arrivalNanos, lost, size, now);
+      prober.onFeedback(cluster, sendNanos, arrivalNanos, lost, size);
+    });
     estimator.handleFeedbackEnd(now);
     feedbackSeen = true;
+    takeProbeResult(now);
+  }
+
+  private void takeProbeResult(long now) {
+    long probed = prober.pollResult(now);
+    if (probed > 0) {
+      log.debug("{}: probe measured {} kbit/s (estimate {} kbit/s)", self.model().identity(), probed / 1000,
+          estimator.estimateBps() / 1000);
+      estimator.handleProbeResult(probed, now);
+    }
+  }
+
+  /**
+   * Every tick (20 ms): when the last allocation could not give every track the layer its
+   * subscriber wants, probes the path up towards that ({@link Prober}), padding the cluster out
+   * with padding-only RTX packets (RFC 4588 §4: the receiver drops them) on a video section whose
+   * RTX the subscriber negotiated. Without one, or without transport-wide feedback, nothing is probed.
+   */
+  void probe(long now) {
+    PeerSession downstream = self.downstream();
+    if (downstream == null) {
+      return;
+    }
+    takeProbeResult(now); // a cluster whose feedback never came ends here
+    int twccId = downstream.sendTransportCcId();
+    if (twccId <= 0 || twccId > 14) {
+      return;
+    }
+    DownTrack carrier = null;
+    SendSection.Repair repair = null;
+    for (DownTrack d : byTrack.values()) {
+      if (!d.track.audio && d.flowing() && (repair = downstream.repair(d.section.mid())) != null) {
+        carrier = d;
+        break;
+      }
+    }
+    if (carrier == null) {
+      return;
+    }
+    if (shortOfBps > 0) {
+      prober.maybeStart(estimator.estimateBps(), shortOfBps, now);
+    }
+    long due = prober.paddingDue(now);
+    if (due <= 0) {
+      return;
+    }
+    for (; due > 0; due -= PADDING_PACKET) {
+      writePadding(repair, carrier.nextRepairSequence(), twccId);
+      stampTransportSequence(downstream, PADDING_PACKET, 17, now);
+      downstream.sendRtp(scratch, 0, PADDING_PACKET);
+    }
+    self.node().flush(downstream);
+  }
+
+  /** A padding-only RTX packet: header, transport-cc element (value at 17), 255 bytes of padding. */
+  private static final int PADDING_PACKET = 12 + 8 + 255;
+
+  private void writePadding(SendSection.Repair repair, int seq, int twccId) {
+    java.util.Arrays.fill(scratch, 0, PADDING_PACKET, (byte) 0);
+    scratch[0] = (byte) 0xb0; // V=2, P=1, X=1
+    scratch[1] = (byte) repair.payloadType();
+    scratch[2] = (byte) (seq >>> 8);
+    scratch[3] = (byte) seq;
+    long ssrc = repair.ssrc();
+    scratch[8] = (byte) (ssrc >>> 24);
+    scratch[9] = (byte) (ssrc >>> 16);
+    scratch[10] = (byte) (ssrc >>> 8);
+    scratch[11] = (byte) ssrc;
+    scratch[12] = (byte) 0xbe; // RFC 8285 one-byte form, one word of elements
+    scratch[13] = (byte) 0xde;
+    scratch[15] = 1;
+    scratch[16] = (byte) (twccId << 4 | 1);
+    scratch[PADDING_PACKET - 1] = (byte) 255;
   }
 
   /**
@@ -464,6 +548,7 @@ final class Subscribing {
       return;
     }
     lastAllocationNanos = now;
+    shortOfBps = 0;
     List<DownTrack> video = new ArrayList<>();
     long audioBps = 0;
     for (DownTrack d : byTrack.values()) {
@@ -490,6 +575,19 @@ final class Subscribing {
       maxLayer[i] = d.wanted();
     }
     allocator.allocate(estimator.estimateBps(), audioBps, layerBps, maxLayer, result);
+    long wantedBps = audioBps;
+    boolean capped = false;
+    for (int i = 0; i < video.size(); i++) {
+      int top = Math.min(maxLayer[i], PublishedTrack.MAX_LAYERS - 1);
+      while (top >= 0 && layerBps[i][top] == 0) {
+        top--; // the highest layer wanted that the publisher sends
+      }
+      if (top >= 0) {
+        wantedBps += layerBps[i][top];
+        capped |= result[i] < top;
+      }
+    }
+    shortOfBps = capped ? (long) (wantedBps * UPGRADE_HEADROOM) : 0;
     LivekitRtc.StreamStateUpdate.Builder states = LivekitRtc.StreamStateUpdate.newBuilder();
     for (int i = 0; i < video.size(); i++) {
       DownTrack d = video.get(i);

@@ -114,6 +114,22 @@ public final class SendSideEstimator {
     lossWindowStart = nowNanos;
   }
 
+  /**
+   * A probe cluster's measured rate ({@link Prober}): the estimate rises to it at once, as
+   * libwebrtc's rate control takes a probe result, instead of climbing there at 8 % a second. A
+   * probe never lowers the estimate: delay and loss do that.
+   */
+  public void handleProbeResult(long bps, long nowNanos) {
+    long raised = clamp(bps);
+    if (raised <= estimateBps()) {
+      return;
+    }
+    delayBasedBps = Math.max(delayBasedBps, raised);
+    lossBasedBps = Math.max(lossBasedBps, raised);
+    congestionPointBps = -1;
+    lastIncreaseNanos = nowNanos;
+  }
+
   /** The current estimate: the delay-based one capped by the loss-based one. */
   public long estimateBps() {
     return Math.min(delayBasedBps, lossBasedBps);

@@ -56,14 +56,15 @@ class TwccTest {
     TwccSendHistory history = new TwccSendHistory(1024);
     int first = history.handleSent(0, 1200);
     history.handleSent(1 * MS, 1100);
-    history.handleSent(2 * MS, 1000);
+    history.handleSent(2 * MS, 1000, 7);
     List<String> seen = new ArrayList<>();
     history.handleFeedback(first, new long[] {30 * MS, -1, 33 * MS}, 3,
-        (sent, arrival, lost, size) -> seen.add(sent / MS + ":" + (lost ? "lost" : arrival / MS) + ":" + size));
-    assertThat(seen).containsExactly("0:30:1200", "1:lost:1100", "2:33:1000");
+        (sent, arrival, lost, size, tag) -> seen.add(sent / MS + ":" + (lost ? "lost" : arrival / MS) + ":" + size
+            + ":" + tag));
+    assertThat(seen).containsExactly("0:30:1200:-1", "1:lost:1100:-1", "2:33:1000:7");
 
     seen.clear();
-    history.handleFeedback(first, new long[] {30 * MS}, 1, (s, a, l, z) -> seen.add("again"));
+    history.handleFeedback(first, new long[] {30 * MS}, 1, (s, a, l, z, t) -> seen.add("again"));
     assertThat(seen).isEmpty();
   }
 }
