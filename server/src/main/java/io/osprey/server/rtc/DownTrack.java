@@ -76,32 +76,51 @@ final class DownTrack {
     return disabled ? -1 : wantedLayer;
   }
 
-  private long upgradeBlockedUntil = Long.MIN_VALUE;
+  private long upgradeBlockedUntil;
   private long holdOffNanos = MIN_HOLD_OFF_NANOS;
-  private long upgradedAt = Long.MIN_VALUE;
+  private long upgradedAt;
+  /** A raise not yet judged: a cut within {@link #RAISE_JUDGED_NANOS} of it means it failed. */
+  private boolean raisePending;
   private static final long MIN_HOLD_OFF_NANOS = 5_000_000_000L;
   private static final long MAX_HOLD_OFF_NANOS = 60_000_000_000L;
+  private static final long RAISE_JUDGED_NANOS = 10_000_000_000L;
 
   /**
    * Caps the layer to what the subscriber's bandwidth allows; returns whether pausing changed. A
-   * cap that had to come down holds off the next raise (5 s, doubling while raises keep failing,
-   * up to a minute), so an estimate that overshoots does not flap the layer up and down.
+   * cut holds off the next raise for the hold-off, 5 s at first; a raise that had to be cut again
+   * within 10 s doubles it (up to a minute), one that held resets it, so an estimate that
+   * overshoots does not flap the layer up and down.
    */
   boolean allocate(int layer, long nowNanos) {
     int current = allocatedLayer;
-    if (layer > current && nowNanos < upgradeBlockedUntil) {
+    if (raisePending && nowNanos - upgradedAt >= RAISE_JUDGED_NANOS) {
+      raisePending = false; // the last raise held
+      holdOffNanos = MIN_HOLD_OFF_NANOS;
+    }
+    if (layer > current && current != UNLIMITED && upgradeBlockedUntil - nowNanos > 0) {
       return false; // a raise must wait
     }
     if (layer < current && current != UNLIMITED) {
-      boolean raiseFailed = nowNanos - upgradedAt < 10_000_000_000L;
-      holdOffNanos = raiseFailed ? Math.min(MAX_HOLD_OFF_NANOS, holdOffNanos * 2) : MIN_HOLD_OFF_NANOS;
-      upgradeBlockedUntil = nowNanos + holdOffNanos;
-    } else if (layer > current) {
+      if (raisePending) {
+        holdOffNanos = Math.min(MAX_HOLD_OFF_NANOS, holdOffNanos * 2);
+        raisePending = false;
+      }
+      long until = nowNanos + holdOffNanos;
+      if (until - upgradeBlockedUntil > 0 || upgradeBlockedUntil - nowNanos <= 0) {
+        upgradeBlockedUntil = until;
+      }
+    } else if (layer > current && current != UNLIMITED) {
       upgradedAt = nowNanos;
+      raisePending = true;
     }
     boolean wasPaused = current < 0;
     allocatedLayer = layer;
     return wasPaused != (layer < 0);
+  }
+
+  /** The layer the allocator allows, {@link #UNLIMITED}, or -1 (paused for bandwidth). */
+  int allocatedLayer() {
+    return allocatedLayer;
   }
 
   /** Paused by the allocator (not by the subscriber). */

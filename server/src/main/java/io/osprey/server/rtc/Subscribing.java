@@ -467,10 +467,13 @@ final class Subscribing {
   }
 
   private void takeProbeResult(long now) {
+    long target = prober.targetBps();
     long probed = prober.pollResult(now);
+    if (target > 0 && prober.targetBps() == 0) { // a cluster ended
+      log.debug("{}: probe at {} kbit/s measured {} kbit/s, {} (estimate {} kbit/s)", self.model().identity(),
+          target / 1000, probed / 1000, prober.verdict(), estimator.estimateBps() / 1000);
+    }
     if (probed > 0) {
-      log.debug("{}: probe measured {} kbit/s (estimate {} kbit/s)", self.model().identity(), probed / 1000,
-          estimator.estimateBps() / 1000);
       estimator.handleProbeResult(probed, now);
     }
   }

@@ -83,4 +83,27 @@ class DownTrackTest {
     large.settings(true, 0, 0, VideoQuality.HIGH);
     assertThat(t.demand()).as("a paused subscriber wants nothing").isEqualTo(0);
   }
+
+  @Test
+  void aCutHoldsOffRaisesAndOnlyAFailedRaiseLengthensTheWait() {
+    DownTrack d = downTrack(simulcastTrack(), 1);
+    long t = 100 * S;
+    d.allocate(2, t);
+    d.allocate(1, t + 10 * S);
+    d.allocate(2, t + 14 * S);
+    assertThat(d.allocatedLayer()).as("5 s after a cut").isEqualTo(1);
+    d.allocate(2, t + 15 * S);
+    assertThat(d.allocatedLayer()).isEqualTo(2);
+
+    d.allocate(1, t + 16 * S); // the raise failed: the wait doubles to 10 s
+    d.allocate(0, t + 17 * S); // further cuts are not failed raises: 10 s from the last one
+    d.allocate(2, t + 26 * S);
+    assertThat(d.allocatedLayer()).isEqualTo(0);
+    d.allocate(2, t + 27 * S);
+    assertThat(d.allocatedLayer()).as("10 s, not 40, after one failed raise").isEqualTo(2);
+
+    d.allocate(1, t + 40 * S); // that raise held 13 s: the wait is back to 5 s
+    d.allocate(2, t + 45 * S);
+    assertThat(d.allocatedLayer()).isEqualTo(2);
+  }
 }

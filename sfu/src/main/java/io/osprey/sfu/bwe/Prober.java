@@ -70,6 +70,7 @@ public final class Prober {
   private int lastSendSize;
   private int lastArrivalSize;
   private long result = -1;
+  private String verdict = "none yet";
 
   public Prober(Config config) {
     this.config = config;
@@ -181,21 +182,34 @@ public final class Prober {
     return id == NONE ? 0 : targetBps;
   }
 
+  /** Why the last cluster gave its result, for logs: a constant text. */
+  public String verdict() {
+    return verdict;
+  }
+
   private long measure() {
-    if (received < config.minPackets() || lost * 10 > received + lost) {
+    if (received < config.minPackets()) {
+      verdict = "too few packets fed back";
+      return -1;
+    }
+    if (lost * 10 > received + lost) {
+      verdict = "over a tenth lost";
       return -1;
     }
     long sendSpan = lastSend - firstSend;
     long arrivalSpan = lastArrival - firstArrival;
     if (sendSpan <= 0 || arrivalSpan <= 0) {
+      verdict = "sent or arrived all at once";
       return -1;
     }
     // a span of n packets carries the bytes of n - 1 of them: the last one's (send) or first one's (arrival) excluded
     double sendBps = (receivedBytes - lastSendSize) * 8e9 / sendSpan;
     double receiveBps = (receivedBytes - lastArrivalSize) * 8e9 / arrivalSpan;
     if (receiveBps > 2 * sendBps) {
-      return -1; // arrivals bunched up by the path, not a rate
+      verdict = "arrivals bunched up by the path";
+      return -1;
     }
+    verdict = receiveBps < 0.9 * sendBps ? "the path is full" : "the path carried the rate sent";
     double carried = receiveBps < 0.9 * sendBps ? 0.95 * receiveBps : Math.min(sendBps, receiveBps);
     return (long) carried;
   }
