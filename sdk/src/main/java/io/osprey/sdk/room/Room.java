@@ -607,7 +607,7 @@ public final class Room implements AutoCloseable {
     log.log(System.Logger.Level.INFO, base + ": " + why + "; resuming");
     state = State.RECONNECTING;
     resuming = true;
-    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList());
     dropSignal();
     listener.onReconnecting();
     attempt = 0;
@@ -629,7 +629,7 @@ public final class Room implements AutoCloseable {
     }
     log.log(System.Logger.Level.INFO, base + ": " + why + "; rejoining");
     state = State.RECONNECTING;
-    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList());
     teardown();
     listener.onReconnecting();
     attempt = 0;
@@ -781,7 +781,7 @@ public final class Room implements AutoCloseable {
     log.log(System.Logger.Level.INFO, base + ": the server asked us to rejoin (" + leave.getReason() + ")"
         + (suggested.isEmpty() ? "" : " at " + suggested) + "; handing the connection over");
     state = State.RECONNECTING;
-    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList());
     cancelAttemptTimeout();
     if (pinger != null) {
       pinger.cancel(false);
