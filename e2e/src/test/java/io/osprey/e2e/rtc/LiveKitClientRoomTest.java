@@ -169,7 +169,7 @@ class LiveKitClientRoomTest {
         }
       });
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
-      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/bandwidth.mjs", 150, ws, "devkey", "secret", "widens", "50"));
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/bandwidth.mjs", 150, ws, "devkey", "secret", "widens", "60"));
       lift.join();
       System.out.println("bandwidth report: " + ProtoJson.compact(report));
       Map<String, Value> r = report.getFieldsMap();

@@ -10,10 +10,12 @@ import java.util.function.Predicate;
 /**
  * Reliable data published while the room is rejoining: held in order (bounded) and sent once the
  * room is back, so a message published during a node's drain or a reconnect is neither lost nor
- * reordered. Sending waits (at most {@link #AWAIT_NANOS}) until the participants present when the
- * connection was lost are back in the room too, as they rejoin at the same time and data reaches
- * only those present. A message that does not fit fails its future at once, saying so. Lives on
- * the room's loop.
+ * reordered. Sending waits (at most {@link #AWAIT_NANOS} from the room's return) until the
+ * participants present when the connection was lost are back in the room too, as they rejoin at
+ * about the same time and data reaches only those present. (The wait counts from the return, not
+ * from the loss: a rejoin after a node died takes as long as the cluster needs to notice, and the
+ * others come back when it has.) A message that does not fit fails its future at once, saying so.
+ * Lives on the room's loop.
  */
 final class OutgoingData {
   /** Messages held at most. */
@@ -28,6 +30,7 @@ final class OutgoingData {
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private int bytes;
   private Set<String> awaited = Set.of();
+  private boolean waiting;
   private long awaitSince;
 
   /** Whether messages are held: new ones queue behind them to keep their order. */
@@ -36,9 +39,9 @@ final class OutgoingData {
   }
 
   /** The connection was lost: after the rejoin, sending waits for {@code present} to be back. */
-  void lost(Collection<String> present, long nowNanos) {
+  void lost(Collection<String> present) {
     awaited = Set.copyOf(present);
-    awaitSince = nowNanos;
+    waiting = false;
   }
 
   /** Holds a message; false (the future failed) when the bounds are reached. */
@@ -55,11 +58,16 @@ final class OutgoingData {
 
   /**
    * Sends what is held through {@code send} (false: not sent now, try later) once every awaited
-   * participant is {@code back}, or the wait is over. Returns true when nothing is held any more.
+   * participant is {@code back}, or the wait, which begins at the first call, is over. Returns
+   * true when nothing is held any more.
    */
   boolean flush(Predicate<String> back, BiPredicate<byte[], CompletableFuture<Void>> send, long nowNanos) {
     if (held.isEmpty()) {
       return true;
+    }
+    if (!waiting) {
+      waiting = true;
+      awaitSince = nowNanos;
     }
     if (nowNanos - awaitSince < AWAIT_NANOS && !awaited.stream().allMatch(back)) {
       return false;

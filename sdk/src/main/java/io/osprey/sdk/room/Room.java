@@ -42,6 +42,8 @@ import java.util.zip.GZIPOutputStream;
  * A dropped signal connection is resumed while the media connection is up (a new WebSocket with
  * {@code reconnect=1}, then an ICE restart: the same session, nothing republished); otherwise, or
  * if the server no longer has the session, the room rejoins with back-off and republishes our tracks.
+ * A server that cannot be reached at all is passed over for the next of {@link RoomOptions#fallbackUrls()}
+ * (see {@code ServerUrls}), so the room of a node that died is rejoined through a node that is alive.
  *
  * <pre>{@code
  * Room room = Room.connect("ws://127.0.0.1:7880", token, RoomOptions.defaults(), new RoomListener() {
@@ -82,12 +84,12 @@ public final class Room implements AutoCloseable {
     ICE_RESTART
   }
 
-  /** Where we join: the URL given, then wherever a draining server sent us. */
-  private volatile URI base;
-  /** Where the server that asked us to rejoin suggested (its leave's regions), tried before {@link #base}. */
-  private List<URI> rejoinAt = List.of();
+  /** Where we join: the URL given and the fallbacks, then wherever a draining server sent us. */
+  private final ServerUrls urls;
   /** The URL of the attempt in progress. */
   private URI connectingTo;
+  /** The URL of the last connection that came up. */
+  private URI connectedTo;
   private Handover handover;
   private final OutgoingData outgoing = new OutgoingData();
   private final RoomOptions options;
@@ -114,8 +116,8 @@ public final class Room implements AutoCloseable {
   private int pingInterval = 5;
   private int pingTimeout = 15;
 
-  private Room(URI base, String token, RoomOptions options, RoomListener listener) {
-    this.base = base;
+  private Room(ServerUrls urls, String token, RoomOptions options, RoomListener listener) {
+    this.urls = urls;
     this.token = token;
     this.options = options;
     this.listener = listener;
@@ -156,19 +158,33 @@ public final class Room implements AutoCloseable {
   /** {@link #connect(String, String, RoomOptions, RoomListener)} without blocking. */
   public static CompletableFuture<Room> connectAsync(String url, String token, RoomOptions options,
                                                      RoomListener listener) {
-    URI base;
+    ServerUrls urls;
     try {
-      base = URI.create(url.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://")
-          .replaceAll("/+$", ""));
-      if (base.getHost() == null) {
-        throw new IllegalArgumentException("no host");
+      List<URI> fallbacks = new java.util.ArrayList<>();
+      for (String fallback : options.fallbackUrls()) {
+        fallbacks.add(signalUrl(fallback));
       }
+      urls = new ServerUrls(signalUrl(url), fallbacks);
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(new RoomException("not a server URL: " + url));
+      return CompletableFuture.failedFuture(new RoomException(e.getMessage()));
     }
-    Room room = new Room(base, token, options, listener);
+    Room room = new Room(urls, token, options, listener);
     room.loop.execute(room::attempt);
     return room.joined;
+  }
+
+  /** {@code url} as a signal URL: {@code ws(s)://host[:port][/path]}, no trailing slash. */
+  private static URI signalUrl(String url) {
+    try {
+      URI u = URI.create(url.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://")
+          .replaceAll("/+$", ""));
+      if (u.getHost() != null) {
+        return u;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("not a server URL: " + url);
   }
 
   // ---- public view ----
@@ -265,18 +281,26 @@ public final class Room implements AutoCloseable {
       return;
     }
     attempt++;
-    List<URI> targets = new java.util.ArrayList<>(rejoinAt);
-    targets.add(base);
-    URI target = targets.get((attempt - 1) % targets.size());
+    urls.beginAttempt();
+    connect(urls.current());
+  }
+
+  /** Opens the signal connection of the current attempt at {@code target}. */
+  private void connect(URI target) {
     connectingTo = target;
     URI uri = URI.create(target + "/rtc/v1?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
         + "&join_request=" + joinRequest(state == State.RECONNECTING));
     if (resuming) {
       log.log(System.Logger.Level.DEBUG, () -> "resuming as " + local.sid());
     }
-    attemptTimeout = loop.schedule(() -> attemptFailed(new RoomException("not connected to " + target + " within "
-        + options.connectTimeout().toSeconds() + " s: " + stage()), true), options.connectTimeout().toMillis(),
-        TimeUnit.MILLISECONDS);
+    attemptTimeout = loop.schedule(() -> {
+      String stage = stage();
+      if (signal == null || !signal.isOpen()) {
+        urls.unreachable(target); // no answer at all: the next attempt starts at another URL
+      }
+      attemptFailed(new RoomException("not connected to " + target + " within " + options.connectTimeout().toSeconds()
+          + " s: " + stage), true);
+    }, options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     int generation = ++signals; // what a connection given up on still says is not heard
     SignalClient client = SignalClient.open(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
       @Override
@@ -300,10 +324,26 @@ public final class Room implements AutoCloseable {
     client.opened().whenCompleteAsync((opened, error) -> {
       if (generation != signals || state == State.DISCONNECTED) {
         client.close();
+      } else if (error != null && unreachable(error) && urls.unreachable(target)) {
+        log.log(System.Logger.Level.INFO, describe(error) + "; trying " + urls.current());
+        cancelAttemptTimeout();
+        dropSignal();
+        connect(urls.current()); // the same attempt: a dead address is not worth a back-off step
       } else if (error != null) {
         attemptFailed(new RoomException(describe(error)));
       }
     }, loop);
+  }
+
+  /** Whether opening the signal connection failed before any server answered (no TCP connection). */
+  private static boolean unreachable(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
+          || t instanceof java.nio.channels.UnresolvedAddressException || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How far a join got, for the error that says it did not finish. */
@@ -395,7 +435,7 @@ public final class Room implements AutoCloseable {
       return;
     }
     if (attempt > options.maxReconnects()) {
-      log.log(System.Logger.Level.INFO, () -> "giving up on " + base + " after " + attempt + " attempts: " + error.getMessage());
+      log.log(System.Logger.Level.INFO, () -> "giving up on " + urls.all() + " after " + attempt + " attempts: " + error.getMessage());
       end(DisconnectReason.UNKNOWN_REASON, false);
       return;
     }
@@ -529,11 +569,10 @@ public final class Room implements AutoCloseable {
     boolean reconnected = state == State.RECONNECTING;
     state = State.CONNECTED;
     attempt = 0;
-    if (connectingTo != null && !connectingTo.equals(base)) {
-      log.log(System.Logger.Level.INFO, "rejoined at " + connectingTo + ", where the server that went away sent us");
-      base = connectingTo; // from now on this is where we are
+    if (connectedTo != null && !connectingTo.equals(connectedTo)) {
+      log.log(System.Logger.Level.INFO, "rejoined at " + connectingTo + " (was " + connectedTo + ")");
     }
-    rejoinAt = List.of();
+    connectedTo = connectingTo;
     if (reconnected) {
       tracks.republish(); // the server forgot them with our old session
       listener.onReconnected();
@@ -566,7 +605,7 @@ public final class Room implements AutoCloseable {
     resuming = false;
     state = State.CONNECTED;
     attempt = 0;
-    log.log(System.Logger.Level.INFO, base + ": resumed");
+    log.log(System.Logger.Level.INFO, connectingTo + ": resumed");
     listener.onReconnected();
     sendHeld();
   }
@@ -604,10 +643,10 @@ public final class Room implements AutoCloseable {
       connectionLost(why);
       return;
     }
-    log.log(System.Logger.Level.INFO, base + ": " + why + "; resuming");
+    log.log(System.Logger.Level.INFO, connectedTo + ": " + why + "; resuming");
     state = State.RECONNECTING;
     resuming = true;
-    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList());
     dropSignal();
     listener.onReconnecting();
     attempt = 0;
@@ -623,13 +662,13 @@ public final class Room implements AutoCloseable {
       return;
     }
     if (options.maxReconnects() <= 0) {
-      log.log(System.Logger.Level.INFO, base + ": " + why);
+      log.log(System.Logger.Level.INFO, connectedTo + ": " + why);
       end(DisconnectReason.UNKNOWN_REASON, false);
       return;
     }
-    log.log(System.Logger.Level.INFO, base + ": " + why + "; rejoining");
+    log.log(System.Logger.Level.INFO, connectedTo + ": " + why + "; rejoining");
     state = State.RECONNECTING;
-    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList());
     teardown();
     listener.onReconnecting();
     attempt = 0;
@@ -771,17 +810,17 @@ public final class Room implements AutoCloseable {
       try {
         URI u = URI.create(region.getUrl().replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://")
             .replaceAll("/+$", ""));
-        if (u.getHost() != null && !u.equals(base)) {
+        if (u.getHost() != null && !u.equals(connectedTo)) {
           suggested.add(u);
         }
       } catch (IllegalArgumentException e) {
         log.log(System.Logger.Level.DEBUG, "ignored a region URL that does not parse: " + region.getUrl());
       }
     }
-    log.log(System.Logger.Level.INFO, base + ": the server asked us to rejoin (" + leave.getReason() + ")"
+    log.log(System.Logger.Level.INFO, connectedTo + ": the server asked us to rejoin (" + leave.getReason() + ")"
         + (suggested.isEmpty() ? "" : " at " + suggested) + "; handing the connection over");
     state = State.RECONNECTING;
-    outgoing.lost(roster.remote().stream().map(Participant::identity).toList(), System.nanoTime());
+    outgoing.lost(roster.remote().stream().map(Participant::identity).toList());
     cancelAttemptTimeout();
     if (pinger != null) {
       pinger.cancel(false);
@@ -796,7 +835,7 @@ public final class Room implements AutoCloseable {
     signal = null;
     engine = null;
     tracks.detach();
-    rejoinAt = List.copyOf(suggested);
+    urls.suggest(suggested);
     listener.onReconnecting();
     h.start(() -> {
       if (state == State.RECONNECTING && signal == null) {

@@ -65,6 +65,7 @@ public final class RedisRouter implements Router {
   /** Nodes a connection to failed, with when (nanos): not chosen for new rooms for a while. */
   private final Map<String, Long> suspects = new ConcurrentHashMap<>();
   private final RoomListing listing;
+  private final NodeExpiry expiry;
   private volatile NodeRegistry registry;
   /** Shutting down: this node's rooms are no longer claimed or listed; rejoins place them elsewhere. */
   private volatile boolean draining;
@@ -84,6 +85,7 @@ public final class RedisRouter implements Router {
       t.setDaemon(true);
       return t;
     });
+    this.expiry = new NodeExpiry(redis, writer);
   }
 
   /**
@@ -231,6 +233,11 @@ public final class RedisRouter implements Router {
     return send(() -> redis.<Long>eval(RedisScripts.UNPLACE, ScriptOutputType.INTEGER,
             new String[] {RedisScripts.ROOM_NODE}, bytes(room), bytes(unreachableNode)))
         .thenCompose(v -> place(room));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> awaitGone(String node) {
+    return node.equals(nodeId) ? CompletableFuture.completedFuture(false) : expiry.awaitGone(node);
   }
 
   private CompletableFuture<RoomLocation> claimFor(String room, NodeInfo candidate) {

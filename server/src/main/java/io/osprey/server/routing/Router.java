@@ -43,6 +43,17 @@ public interface Router extends AutoCloseable {
     return place(room);
   }
 
+  /**
+   * The live owner of a room, {@code node}, cannot be connected to: waits (at most what is left of
+   * its registry entry's life) to learn whether it is gone. Completes true when its entry has
+   * expired, so its rooms may be placed anew (the same rule that re-homes them at all); false when
+   * the entry was refreshed meanwhile, as the node is alive and only unreachable from here, or when
+   * the router cannot tell. Never fails. A single node has no other node to wait for.
+   */
+  default CompletableFuture<Boolean> awaitGone(String node) {
+    return CompletableFuture.completedFuture(false);
+  }
+
   /** The rooms of every node, each once, in creation order; all of them when {@code names} is empty. */
   CompletableFuture<List<LivekitModels.Room>> listRooms(Collection<String> names);
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code /rtc} and {@code /rtc/v1}: LiveKit's WebSocket signalling (v0 with two peer connections,
  * v1 with one). The token and the
  * room are checked before the upgrade, with livekit-server's plain-text errors; a room hosted by
- * another node has the whole connection relayed there ({@link SignalRelay}); then the
+ * another node has the whole connection relayed there ({@link SignalRelay}), or, if that node
+ * cannot be reached, waits for the cluster to count it gone and re-homes the room; then the
  * participant joins its room on the room's loop and every frame is a {@code SignalRequest}
  * (binary protobuf, or JSON text, answered in kind). {@code /rtc/v1} is the same with one peer
  * connection: the join request (and the client's first offer) rides in the {@code join_request}
@@ -111,21 +112,30 @@ public final class SignalEndpoint extends ValidateEndpoint {
     }
     // a join relayed by another node was placed here by it: this node claims the room, never relays again
     boolean relayed = request.headers().contains(SignalRelay.RELAYED_BY);
-    var where = relayed ? router.claim(roomName) : mayCreate(grants) ? router.place(roomName) : router.locate(roomName);
+    boolean create = mayCreate(grants);
+    var where = relayed ? router.claim(roomName) : create ? router.place(roomName) : router.locate(roomName);
     Runnable here = () -> joinHere(ctx, request, path, query, grants, options, joinRequest, refresher);
-    route(ctx, request, path, roomName, relayed, where, here, PLACEMENT_ATTEMPTS);
+    route(new Join(ctx, request, path, roomName, relayed, create, here), where, PLACEMENT_ATTEMPTS);
   }
 
   /** Placements tried for one join when the chosen nodes cannot be connected to. */
   private static final int PLACEMENT_ATTEMPTS = 3;
 
   /**
-   * Sends the join where the room is: here, relayed to its owner, or refused. A node the selector
-   * has just chosen that cannot be connected to is left out and the room placed again, up to
-   * {@code attempts} placements in all.
+   * A join being routed: the client's connection and upgrade request, its room, whether another
+   * node relayed it here, whether it may create the room, and how to join it here.
    */
-  private void route(ChannelHandlerContext ctx, FullHttpRequest request, String path, String roomName, boolean relayed,
-                     java.util.concurrent.CompletableFuture<RoomLocation> where, Runnable here, int attempts) {
+  private record Join(ChannelHandlerContext ctx, FullHttpRequest request, String path, String room, boolean relayed,
+                      boolean create, Runnable here) {}
+
+  /**
+   * Sends the join where the room is: here, relayed to its owner, or refused. When the room's
+   * node cannot be connected to, {@link #unreachable} finds it another, up to {@code attempts}
+   * placements in all.
+   */
+  private void route(Join join, java.util.concurrent.CompletableFuture<RoomLocation> where, int attempts) {
+    ChannelHandlerContext ctx = join.ctx();
+    FullHttpRequest request = join.request();
     whenDone(ctx, request, where, (location, error) -> {
       if (error != null) {
         routingFailed(ctx, request, error);
@@ -134,13 +144,41 @@ public final class SignalEndpoint extends ValidateEndpoint {
       switch (location) {
         case RoomLocation.Absent a ->
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "requested room does not exist");
-        case RoomLocation.Remote remote when relayed -> HttpResponses.text(ctx, request,
-            HttpResponseStatus.SERVICE_UNAVAILABLE, "room " + roomName + " is hosted on node " + remote.node().info().id());
-        case RoomLocation.Remote remote when remote.placedNow() && attempts > 1 ->
-            relay.relay(ctx, request, path, remote.node().info(), () -> route(ctx, request, path, roomName, false,
-                router.placeElsewhere(roomName, remote.node().info().id()), here, attempts - 1));
-        case RoomLocation.Remote remote -> relay.relay(ctx, request, path, remote.node().info());
-        case RoomLocation.Local l -> here.run();
+        case RoomLocation.Remote remote when join.relayed() -> HttpResponses.text(ctx, request,
+            HttpResponseStatus.SERVICE_UNAVAILABLE, "room " + join.room() + " is hosted on node "
+                + remote.node().info().id());
+        case RoomLocation.Remote remote when attempts > 1 ->
+            relay.relay(ctx, request, join.path(), remote.node().info(), () -> unreachable(join, remote, attempts));
+        case RoomLocation.Remote remote -> relay.relay(ctx, request, join.path(), remote.node().info());
+        case RoomLocation.Local l -> join.here().run();
+      }
+    });
+  }
+
+  /**
+   * The room's node could not be connected to. A node the selector had just chosen is left out
+   * and the room placed again. The owner of a room it already hosts may have died (SIGKILL, a
+   * crash): the join waits for the owner's registry entry to expire, a few seconds at most, and
+   * the room is then placed anew, re-created on a live node, so a client rejoining after its
+   * node died is let in as soon as the cluster counts that node gone, rather than refused until
+   * then. An owner that keeps its entry alive is not gone: the join is refused (503).
+   */
+  private void unreachable(Join join, RoomLocation.Remote remote, int attempts) {
+    String node = remote.node().info().id();
+    if (remote.placedNow()) {
+      route(join, router.placeElsewhere(join.room(), node), attempts - 1);
+      return;
+    }
+    whenDone(join.ctx(), join.request(), router.awaitGone(node), (gone, error) -> {
+      if (!join.ctx().channel().isActive()) {
+        return; // the client gave up meanwhile
+      }
+      if (error == null && gone) {
+        route(join, join.create() ? router.place(join.room()) : router.locate(join.room()), attempts - 1);
+      } else {
+        log.warn("cannot route a join for room {}: its node {} is unreachable", join.room(), node);
+        HttpResponses.text(join.ctx(), join.request(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "the room's node " + node + " is unreachable");
       }
     });
   }
