@@ -12,8 +12,10 @@ package io.osprey.sfu.bwe;
  * transport-wide send history), sends {@link #paddingDue} bytes of padding on each tick, reports
  * every tagged packet's fate from the feedback, and reads {@link #pollResult}. A cluster's result
  * is the lower of its send and receive rates, taken down to 95 % of the receive rate when less than
- * 90 % of the send rate arrived (the path is full). A cluster that loses more than a tenth of its
- * packets, or whose feedback does not come back within a second, gives no result.
+ * 90 % of the send rate arrived (the path is full). A cluster that loses more than 5 % of its
+ * packets, or whose feedback does not come back within a second, gives no result. Clusters last
+ * 200 ms, longer than the bursts a policer lets through (a token bucket of 100 ms would pass a
+ * 100 ms cluster whole and fool it).
  *
  * <p>Pacing between clusters: after a cluster that reached its target the next may follow after
  * {@link Config#successIntervalNanos}; after one that did not, the wait doubles from
@@ -43,7 +45,7 @@ public final class Prober {
     }
 
     public static Config defaults() {
-      return new Config(100_000_000L, 5, 1_000_000_000L, 2_000_000_000L, 10_000_000_000L);
+      return new Config(200_000_000L, 5, 1_000_000_000L, 2_000_000_000L, 10_000_000_000L);
     }
   }
 
@@ -192,8 +194,8 @@ public final class Prober {
       verdict = "too few packets fed back";
       return -1;
     }
-    if (lost * 10 > received + lost) {
-      verdict = "over a tenth lost";
+    if (lost * 20 > received + lost) {
+      verdict = "over 5 % lost";
       return -1;
     }
     long sendSpan = lastSend - firstSend;

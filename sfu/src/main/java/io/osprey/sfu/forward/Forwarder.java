@@ -1,9 +1,11 @@
 package io.osprey.sfu.forward;
 
 import io.osprey.sfu.codec.Vp8Descriptor;
+import io.osprey.sfu.codec.Vp9Descriptor;
 import io.osprey.sfu.codec.VideoCodec;
 import io.osprey.sfu.layer.LayerDecision;
 import io.osprey.sfu.layer.SimulcastSelector;
+import io.osprey.sfu.layer.SvcSelector;
 import io.osprey.sfu.munge.RtpMunger;
 import io.osprey.sfu.munge.Sequencer;
 import io.osprey.sfu.munge.Vp8Munger;
@@ -14,8 +16,10 @@ import io.osprey.sfu.munge.Vp8Munger;
  * into the subscriber's own stream: its SSRC and payload type, sequence numbers and timestamps
  * continuous across switches and pauses ({@link RtpMunger}), VP8 PictureID/TL0PICIDX continuous
  * ({@link Vp8Munger}), and a record of what each outgoing sequence number carried so NACKs can be
- * answered ({@link Sequencer}). Works on byte arrays; allocates nothing per packet. Owned by one
- * event loop.
+ * answered ({@link Sequencer}). A scalable VP9 stream (SVC, {@link #setScalable}) is one RTP stream
+ * whose spatial layers are chosen per packet ({@link SvcSelector}): those above the current one
+ * are dropped without a gap, and the last packet of the top layer forwarded carries the marker.
+ * Works on byte arrays; allocates nothing per packet. Owned by one event loop.
  */
 public final class Forwarder {
   /** {@link #forward} result for a packet not sent to this subscriber. */
@@ -30,6 +34,9 @@ public final class Forwarder {
   private final Vp8Munger vp8 = new Vp8Munger();
   private final Vp8Descriptor descriptor = new Vp8Descriptor();
   private final Sequencer sequencer;
+  private final SvcSelector svc = new SvcSelector();
+  private final Vp9Descriptor vp9 = new Vp9Descriptor();
+  private boolean scalable;
   private long forwarded;
   private long forwardedBytes;
 
@@ -63,7 +70,30 @@ public final class Forwarder {
 
   /** Whether a key frame of the target layer must be requested to reach it. */
   public boolean keyFrameWanted() {
-    return selector.keyFrameWanted();
+    return selector.keyFrameWanted() || (scalable && svc.keyFrameWanted());
+  }
+
+  /** Marks the track as scalable VP9 (spatial layers in one stream); from the start, before any packet. */
+  public void setScalable(boolean scalable) {
+    this.scalable = scalable && codec == VideoCodec.VP9;
+  }
+
+  public boolean scalable() {
+    return scalable;
+  }
+
+  /** The highest spatial layer wanted of a scalable stream, or {@link SvcSelector#NONE}. */
+  public void setTargetSpatialLayer(int layer) {
+    svc.setTarget(layer);
+  }
+
+  public int targetSpatialLayer() {
+    return svc.target();
+  }
+
+  /** The highest spatial layer being forwarded of a scalable stream, or {@link SvcSelector#NONE}. */
+  public int currentSpatialLayer() {
+    return svc.current();
   }
 
   public long forwardedPackets() {
@@ -99,6 +129,17 @@ public final class Forwarder {
     if (decision == LayerDecision.DROP) {
       return DROPPED;
     }
+    boolean endsTopLayer = false;
+    if (scalable) {
+      boolean parsed = vp9.wrap(src, off + headerLen, len - headerLen);
+      if (!parsed || !svc.select(vp9.spatialId(), vp9.beginsPicture(), keyFrame)) {
+        if (decision != LayerDecision.SWITCH) {
+          munger.skip(seq);
+        }
+        return DROPPED;
+      }
+      endsTopLayer = vp9.endsLayerFrame() && vp9.spatialId() == svc.current();
+    }
     if (decision == LayerDecision.SWITCH) {
       munger.switchSource(seq, ts, nowNanos, clockRate);
       if (codec == VideoCodec.VP8 && descriptor.wrap(src, off + headerLen, len - headerLen)) {
@@ -113,6 +154,9 @@ public final class Forwarder {
     long outTs = munged & 0xffffffffL;
     System.arraycopy(src, off, dst, dstOff, len);
     rewrite(dst, dstOff, len, headerLen, outSeq, outTs);
+    if (endsTopLayer) {
+      dst[dstOff + 1] |= (byte) 0x80; // the picture ends here for this subscriber
+    }
     sequencer.record(outSeq, seq, layer, outTs);
     forwarded++;
     forwardedBytes += len - headerLen;

@@ -118,8 +118,15 @@ public final class RtpMunger {
       return; // only the newest packet can be skipped without renumbering what was sent
     }
     highestIn = ext;
-    pushHistory(ext, DROPPED);
     seqOffset = (seqOffset - 1) & 0xffff;
+    int previous = (historyHead + HISTORY - 1) % HISTORY;
+    if (historyCount >= 2 && historyStart[historyHead] == ext && historyOffset[previous] == DROPPED) {
+      // a run of skips (an SVC layer not forwarded): the dropped range grows, no new entries
+      historyStart[historyHead] = ext + 1;
+      historyOffset[historyHead] = seqOffset;
+      return;
+    }
+    pushHistory(ext, DROPPED);
     pushHistory(ext + 1, seqOffset);
   }
 

@@ -154,7 +154,7 @@ class ProberTest {
   void aClusterWhoseFeedbackNeverComesGivesNoResult() {
     assertThat(prober.maybeStart(500_000, WANTED, 0)).isTrue();
     assertThat(prober.maybeStart(500_000, WANTED, 0)).as("one at a time").isFalse();
-    for (long t = 0; t < 100 * MS; t += 20 * MS) {
+    for (long t = 0; t < 200 * MS; t += 20 * MS) {
       for (long due = prober.paddingDue(t); due > 0; due -= PADDING) {
         prober.onSent(PADDING);
       }

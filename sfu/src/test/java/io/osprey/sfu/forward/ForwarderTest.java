@@ -93,4 +93,82 @@ class ForwarderTest {
     assertThat(f.lookupRetransmission(202, 105 * MS, 10 * MS)).as("resent too recently").isEqualTo(Sequencer.NONE);
     assertThat(f.lookupRetransmission(999, 100 * MS, 10 * MS)).isEqualTo(Sequencer.NONE);
   }
+
+  /** A VP9 packet carrying one whole layer frame: descriptor with layer indices (P B E, L, non-flexible), one payload byte. */
+  private static byte[] vp9(int seq, long ts, int spatialId, boolean inter, boolean marker) {
+    byte[] p = new byte[12 + 3 + 1];
+    p[0] = (byte) 0x80;
+    p[1] = (byte) (96 | (marker ? 0x80 : 0));
+    p[2] = (byte) (seq >> 8);
+    p[3] = (byte) seq;
+    p[4] = (byte) (ts >> 24);
+    p[5] = (byte) (ts >> 16);
+    p[6] = (byte) (ts >> 8);
+    p[7] = (byte) ts;
+    p[11] = 7;
+    p[12] = (byte) ((inter ? 0x40 : 0) | 0x20 | 0x08 | 0x04); // P, L, B, E
+    p[13] = (byte) (spatialId << 1);
+    return p;
+  }
+
+  /** Forwards one three-layer picture; returns for each spatial layer its outgoing sequence number and marker, or null. */
+  private static int[][] picture(Forwarder f, int firstSeq, long ts, boolean key, long now) {
+    int[][] out = new int[3][];
+    byte[] dst = new byte[1500];
+    for (int sid = 0; sid < 3; sid++) {
+      byte[] p = vp9(firstSeq + sid, ts, sid, !key, sid == 2);
+      int n = f.forward(p, 0, p.length, 12, firstSeq + sid, ts, 0, key && sid == 0, dst, 0, now);
+      out[sid] = n < 0 ? null : new int[] {seq(dst), (dst[1] & 0x80) != 0 ? 1 : 0};
+    }
+    return out;
+  }
+
+  @Test
+  void forwardsTheSpatialLayersOfAScalableStreamUpToTheTargetWithoutGaps() {
+    Forwarder f = new Forwarder(VideoCodec.VP9, 90000, 0xabcdef, 98, 256);
+    f.setScalable(true);
+    f.setTargetLayer(0);
+    f.setTargetSpatialLayer(0);
+    int[][] p = picture(f, 100, 0, true, 0);
+    assertThat(p[0]).as("the base layer, marked as the picture's end").containsExactly(100, 1);
+    assertThat(p[1]).isNull();
+    assertThat(p[2]).isNull();
+    p = picture(f, 103, 3000, false, 33 * MS);
+    assertThat(p[0]).as("no gap for the layers dropped").containsExactly(101, 1);
+
+    f.setTargetSpatialLayer(2);
+    p = picture(f, 106, 6000, false, 66 * MS);
+    assertThat(f.keyFrameWanted()).as("going up waits for a key picture").isTrue();
+    assertThat(p[0]).containsExactly(102, 1);
+    assertThat(p[1]).isNull();
+    p = picture(f, 109, 9000, true, 99 * MS);
+    assertThat(f.currentSpatialLayer()).isEqualTo(2);
+    assertThat(f.keyFrameWanted()).isFalse();
+    assertThat(p).isDeepEqualTo(new int[][] {{103, 0}, {104, 0}, {105, 1}});
+
+    f.setTargetSpatialLayer(1);
+    p = picture(f, 112, 12000, false, 132 * MS);
+    assertThat(f.currentSpatialLayer()).as("going down at the next picture").isEqualTo(1);
+    assertThat(p[0]).containsExactly(106, 0);
+    assertThat(p[1]).as("now the top layer forwarded: it ends the picture").containsExactly(107, 1);
+    assertThat(p[2]).isNull();
+    p = picture(f, 115, 15000, false, 165 * MS);
+    assertThat(p[0]).containsExactly(108, 0);
+
+    int found = f.lookupRetransmission(107, 200 * MS, 0);
+    assertThat(found).as("a NACK finds the packet in the stream's one cache").isEqualTo(113);
+  }
+
+  @Test
+  void aScalableStreamStartsAndResumesAtAKeyPicture() {
+    Forwarder f = new Forwarder(VideoCodec.VP9, 90000, 1, 98, 256);
+    f.setScalable(true);
+    f.setTargetLayer(0);
+    f.setTargetSpatialLayer(1);
+    int[][] p = picture(f, 10, 0, false, 0);
+    assertThat(p).isDeepEqualTo(new int[][] {null, null, null});
+    p = picture(f, 13, 3000, true, 33 * MS);
+    assertThat(p[0]).containsExactly(13, 0);
+    assertThat(p[1]).containsExactly(14, 1);
+  }
 }
