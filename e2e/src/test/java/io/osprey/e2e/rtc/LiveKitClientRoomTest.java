@@ -124,8 +124,8 @@ class LiveKitClientRoomTest {
 
   /**
    * Downstream congestion control: the server may send only 600 kbit/s. The subscriber's
-   * transport-wide feedback drives the estimate, the allocator gives it a layer that fits, and the
-   * picture keeps decoding instead of drowning in loss.
+   * transport-wide feedback drives the estimate, the allocator gives it a layer that fits (at least
+   * 8 of the last 10 seconds), and the picture keeps decoding instead of drowning in loss.
    */
   @org.junit.jupiter.api.Test
   void aSubscriberBehindANarrowLinkGetsALayerThatFits() throws Exception {
@@ -141,7 +141,12 @@ class LiveKitClientRoomTest {
       List<Value> samples = r.get("samples").getListValue().getValuesList();
       Map<String, Value> last = samples.get(samples.size() - 1).getStructValue().getFieldsMap();
       Map<String, Value> fiveBefore = samples.get(samples.size() - 6).getStructValue().getFieldsMap();
-      assertThat(last.get("frameWidth").getNumberValue()).as("a layer below 720p: %s", report).isBetween(1.0, 640.0);
+      // the estimate overshoots a policed link now and then: a raise to the top layer is tried, fails
+      // and is held off for twice as long each time, so the subscriber spends most of its time below
+      long below = samples.subList(samples.size() - 10, samples.size()).stream()
+          .mapToDouble(v -> v.getStructValue().getFieldsMap().get("frameWidth").getNumberValue())
+          .filter(w -> w >= 1 && w <= 640).count();
+      assertThat(below).as("seconds of the last 10 on a layer below 720p: %s", report).isGreaterThanOrEqualTo(8);
       assertThat(last.get("framesDecoded").getNumberValue() - fiveBefore.get("framesDecoded").getNumberValue())
           .as("still decoding over the last 5 s: %s", report).isGreaterThan(50.0);
     }
@@ -178,9 +183,11 @@ class LiveKitClientRoomTest {
           .map(v -> v.getStructValue().getFieldsMap()).toList();
       List<Map<String, Value>> before = samples.stream()
           .filter(s -> s.get("at").getNumberValue() < liftedAt.get()).toList();
-      assertThat(before).as("samples while narrow: %s", report).hasSizeGreaterThan(5);
-      assertThat(before.get(before.size() - 1).get("frameWidth").getNumberValue()).as("held below 720p: %s", report)
-          .isBetween(1.0, 640.0);
+      assertThat(before).as("samples while narrow: %s", report).hasSizeGreaterThan(10);
+      long below = before.subList(before.size() - 10, before.size()).stream()
+          .mapToDouble(s -> s.get("frameWidth").getNumberValue()).filter(w -> w >= 1 && w <= 640).count();
+      assertThat(below).as("seconds of the last 10 before the link widened held below 720p: %s", report)
+          .isGreaterThanOrEqualTo(8);
       Map<String, Value> last = samples.get(samples.size() - 1);
       assertThat(last.get("frameWidth").getNumberValue()).as("back at the top layer: %s", report).isEqualTo(1280.0);
       assertThat(last.get("framesDecoded").getNumberValue() - samples.get(samples.size() - 6).get("framesDecoded")
