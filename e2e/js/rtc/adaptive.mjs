@@ -1,10 +1,12 @@
 // Adaptive stream through Osprey's simulcast: alice publishes her camera in livekit-client's
 // default three layers with dynacast; bob subscribes with adaptiveStream and shows her video small
 // (the server pauses the layers nobody needs), then large (they come back).
-// Usage: node adaptive.mjs <ws-url> <api-key> <secret> <room>. Prints one JSON line.
+// With codec vp9 livekit-client publishes one scalable stream (SVC, three spatial layers) instead,
+// and the server picks spatial layers; there are no simulcast encodings for dynacast to pause.
+// Usage: node adaptive.mjs <ws-url> <api-key> <secret> <room> [vp8|vp9]. Prints one JSON line.
 import { joinToken, launchChromium, openPage, publishCamera, servePage, videoInbound } from './browser.mjs';
 
-const [wsUrl, apiKey, secret, roomName] = process.argv.slice(2);
+const [wsUrl, apiKey, secret, roomName, codec = 'vp8'] = process.argv.slice(2);
 const server = await servePage('adaptive');
 
 const token = (identity) => joinToken(apiKey, secret, roomName, identity);
@@ -48,7 +50,7 @@ try {
     pages[name] = await openPage(browser, server.url, (line) => logs.push(name + ': ' + line),
       { width: 1400, height: 900 });
   }
-  await pages.alice.evaluate(publishCamera, { wsUrl, token: await token('alice'), dynacast: true });
+  await pages.alice.evaluate(publishCamera, { wsUrl, token: await token('alice'), dynacast: true, codec });
   await pages.bob.evaluate(watch, { wsUrl, token: await token('bob') });
   await pages.bob.evaluate(() => window.subscribed);
   const settle = async (predicate, ms) => {
@@ -63,7 +65,7 @@ try {
   // small: wait for a steady, decoding picture
   report.small = await settle((s) => s.framesDecoded > 30 && s.frameWidth > 0 && s.frameWidth <= 320, 15000);
   // dynacast: after the pause delay (5 s) only the layer bob needs stays on
-  const pauseDeadline = Date.now() + 12000;
+  const pauseDeadline = Date.now() + (codec === 'vp8' ? 12000 : 0);
   do {
     report.pausedEncodings = await pages.alice.evaluate(encodings);
     if (report.pausedEncodings.f === false) break;

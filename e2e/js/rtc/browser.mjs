@@ -53,9 +53,13 @@ export async function joinToken(apiKey, secret, room, identity) {
 }
 
 /** Runs in a page: joins and publishes the fake camera at 720p (simulcast, the SDK's default). */
-export async function publishCamera({ wsUrl, token, dynacast }) {
+export async function publishCamera({ wsUrl, token, dynacast, codec }) {
   const { Room, VideoPresets } = window.LivekitClient;
-  const room = new Room({ dynacast, videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
+  const room = new Room({
+    dynacast,
+    videoCaptureDefaults: { resolution: VideoPresets.h720.resolution },
+    publishDefaults: codec ? { videoCodec: codec } : undefined, // vp9: livekit-client sends SVC (L3T3_KEY)
+  });
   window.room = room;
   await room.connect(wsUrl, token);
   await room.localParticipant.setCameraEnabled(true);
@@ -65,10 +69,14 @@ export async function publishCamera({ wsUrl, token, dynacast }) {
 export async function videoInbound() {
   const stats = await window.track.receiver.getStats();
   let out = { frameWidth: 0, framesDecoded: 0, bytes: 0 };
+  let codecId;
   stats.forEach((s) => {
     if (s.type === 'inbound-rtp' && s.kind === 'video') {
       out = { frameWidth: s.frameWidth ?? 0, framesDecoded: s.framesDecoded ?? 0, bytes: s.bytesReceived ?? 0 };
+      codecId = s.codecId;
     }
   });
+  const codec = codecId && stats.get(codecId);
+  if (codec) out.mimeType = codec.mimeType;
   return out;
 }

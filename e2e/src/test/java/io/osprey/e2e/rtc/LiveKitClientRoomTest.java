@@ -123,6 +123,32 @@ class LiveKitClientRoomTest {
   }
 
   /**
+   * Adaptive stream on scalable VP9 (livekit-client's default for vp9: one stream, three spatial
+   * layers, L3T3_KEY): the server forwards the spatial layers that fit the element, 320 wide when
+   * it is small, all three (1280 wide) when it is large, and the picture keeps decoding.
+   */
+  @org.junit.jupiter.api.Test
+  void adaptiveStreamPicksTheSpatialLayerOfScalableVp9() throws Exception {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
+    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+      String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
+      Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/adaptive.mjs", 120, ws, "devkey", "secret", "svc", "vp9"));
+      System.out.println("adaptive stream (VP9 SVC) report: " + ProtoJson.compact(report));
+      Map<String, Value> r = report.getFieldsMap();
+      assertThat(r).as("%s", report).doesNotContainKey("error");
+      Map<String, Value> small = r.get("small").getStructValue().getFieldsMap();
+      Map<String, Value> large = r.get("large").getStructValue().getFieldsMap();
+      Map<String, Value> after = r.get("after").getStructValue().getFieldsMap();
+      assertThat(small.get("mimeType").getStringValue()).as("%s", report).isEqualToIgnoringCase("video/VP9");
+      assertThat(small.get("frameWidth").getNumberValue()).as("small element, base layer: %s", report).isBetween(1.0, 320.0);
+      assertThat(large.get("frameWidth").getNumberValue()).as("large element, every layer: %s", report).isEqualTo(1280.0);
+      assertThat(after.get("framesDecoded").getNumberValue()).as("no frozen picture: %s", report)
+          .isGreaterThan(large.get("framesDecoded").getNumberValue());
+    }
+  }
+
+  /**
    * Downstream congestion control: the server may send only 600 kbit/s. The subscriber's
    * transport-wide feedback drives the estimate, the allocator gives it a layer that fits (at least
    * 8 of the last 10 seconds), and the picture keeps decoding instead of drowning in loss.

@@ -34,6 +34,7 @@ final class DownTrack {
     this.section = section;
     this.forwarder = new Forwarder(track.videoCodec, track.codec.clockRate(), section.ssrc(),
         section.codec().payloadType(), 1024);
+    this.forwarder.setScalable(track.scalable);
     this.wantedLayer = track.topLayer();
     apply();
   }
@@ -132,6 +133,10 @@ final class DownTrack {
   void retarget(long nowNanos) {
     int target = disabled || allocatedLayer < 0 ? SimulcastSelector.NONE
         : track.available(Math.min(wantedLayer, allocatedLayer), nowNanos);
+    if (track.scalable) { // one stream; the layer is spatial
+      forwarder.setTargetSpatialLayer(target);
+      target = target == SimulcastSelector.NONE ? SimulcastSelector.NONE : 0;
+    }
     if (target != forwarder.targetLayer()) {
       forwarder.setTargetLayer(target);
     }

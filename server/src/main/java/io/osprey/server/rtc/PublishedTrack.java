@@ -16,7 +16,9 @@ import java.util.Map;
  * A track a participant publishes, as the SFU routes it: the publisher's section and codec, the
  * SSRC of each simulcast layer (bound by rid), per layer a cache of recent packets (answering
  * subscribers' NACKs) and a NACK generator (repairing loss from the publisher), and its down
- * tracks. Confined to the media loop.
+ * tracks. A scalable VP9 track (SVC: one stream, no rids, several layers announced) has one
+ * stream, layer 0 of those arrays, and its spatial layers take the place of simulcast layers for
+ * rates, availability and subscribers' choices. Confined to the media loop.
  */
 final class PublishedTrack {
   /** livekit-client's rids, lowest to highest. */
@@ -29,6 +31,8 @@ final class PublishedTrack {
   final VideoCodec videoCodec;
   final boolean audio;
   final List<String> offeredRids;
+  /** VP9 SVC: spatial layers in one stream instead of simulcast streams. */
+  final boolean scalable;
   TrackInfo info;
   final List<DownTrack> downTracks = new ArrayList<>();
   final Map<Long, Integer> layerBySsrc = new HashMap<>();
@@ -60,6 +64,7 @@ final class PublishedTrack {
     this.audio = info.getType() == TrackType.AUDIO;
     this.videoCodec = audio ? VideoCodec.OTHER : VideoCodec.of(codec.name());
     this.offeredRids = List.copyOf(offeredRids);
+    this.scalable = videoCodec == VideoCodec.VP9 && offeredRids.size() <= 1 && info.getLayersCount() > 1;
     this.cacheSize = cacheSize;
     this.dynacastSent = topLayer();
     Arrays.fill(ssrcByLayer, -1);
@@ -79,9 +84,10 @@ final class PublishedTrack {
     return offeredRids.size() > 1;
   }
 
-  /** The highest layer this track can have (0 without simulcast). */
+  /** The highest layer this track can have (0 without simulcast; for SVC its top spatial layer). */
   int topLayer() {
-    return Math.max(0, Math.min(MAX_LAYERS, offeredRids.size()) - 1);
+    int layers = scalable ? info.getLayersCount() : offeredRids.size();
+    return Math.max(0, Math.min(MAX_LAYERS, layers) - 1);
   }
 
   /** Binds an SSRC as the layer of {@code rid} ("" without simulcast); returns the layer. */
@@ -134,6 +140,21 @@ final class PublishedTrack {
   /** The bitrate of {@code layer} over the last full second, 0 when it is not being sent. */
   long rateBps(int layer, long nowNanos) {
     return nowNanos - lastPacketAt[layer] < 1_000_000_000L ? rateBps[layer] : 0;
+  }
+
+  /**
+   * What a subscriber receiving {@code layer} costs: the layer's rate, and for SVC the layers
+   * below it too (they are all sent); 0 when the layer is not being sent.
+   */
+  long forwardedRateBps(int layer, long nowNanos) {
+    long rate = rateBps(layer, nowNanos);
+    if (!scalable || rate == 0) {
+      return rate;
+    }
+    for (int below = 0; below < layer; below++) {
+      rate += rateBps(below, nowNanos);
+    }
+    return rate;
   }
 
   /**

@@ -46,6 +46,7 @@ final class Publishing {
   private final TwccRecorder twcc = new TwccRecorder(4096, 250);
   private final long[] twccMicros = new long[250];
   private final int[] nackScratch = new int[256];
+  private final io.osprey.sfu.codec.Vp9Descriptor vp9 = new io.osprey.sfu.codec.Vp9Descriptor();
   private long twccMediaSsrc;
   private long lastTwccNanos;
   private double lossPercent;
@@ -246,7 +247,7 @@ final class Publishing {
     }
     track.receivedPackets++;
     int layer = track.layerBySsrc.get(ssrc);
-    track.received(layer, packet.length, now);
+    track.received(track.scalable ? spatialLayer(packet) : layer, packet.length, now);
     int seq = rtp.sequenceNumber();
     track.caches[layer].put(seq, packet, 0, packet.length);
     track.stats[layer].handlePacket(seq, rtp.timestamp(), now);
@@ -274,6 +275,14 @@ final class Publishing {
             twccAt, now);
       }
     }
+  }
+
+  /** The spatial layer of a VP9 SVC packet {@link #rtp} is over (0 for padding or an unreadable descriptor). */
+  private int spatialLayer(byte[] packet) {
+    if (rtp.payloadLength() == 0 || !vp9.wrap(packet, rtp.payloadOffset(), rtp.payloadLength())) {
+      return 0;
+    }
+    return Math.min(vp9.spatialId(), PublishedTrack.MAX_LAYERS - 1);
   }
 
   /** Keeps the publisher's sender reports: they are translated for each subscriber (lip sync). */

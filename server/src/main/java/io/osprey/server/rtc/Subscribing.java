@@ -365,10 +365,12 @@ final class Subscribing {
     }
     d.retarget(now);
     int before = d.forwarder.currentLayer();
+    int beforeSpatial = d.forwarder.currentSpatialLayer();
     int n = d.forwarder.forward(packet, 0, packet.length, headerLength, seq, ts, layer, keyFrame, scratch, 0, now);
-    if (d.forwarder.currentLayer() != before) {
-      log.debug("{}: {} now forwards layer {} (target {})", self.model().identity(), d.track.sid(),
-          d.forwarder.currentLayer(), d.forwarder.targetLayer());
+    if (d.forwarder.currentLayer() != before || d.forwarder.currentSpatialLayer() != beforeSpatial) {
+      log.debug("{}: {} now forwards layer {} (target {}), spatial {} (target {})", self.model().identity(),
+          d.track.sid(), d.forwarder.currentLayer(), d.forwarder.targetLayer(), d.forwarder.currentSpatialLayer(),
+          d.forwarder.targetSpatialLayer());
     }
     if (d.forwarder.keyFrameWanted()) {
       d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
@@ -573,7 +575,7 @@ final class Subscribing {
     for (int i = 0; i < video.size(); i++) {
       DownTrack d = video.get(i);
       for (int l = 0; l < PublishedTrack.MAX_LAYERS; l++) {
-        layerBps[i][l] = d.track.rateBps(l, now);
+        layerBps[i][l] = d.track.forwardedRateBps(l, now);
       }
       maxLayer[i] = d.wanted();
     }
