@@ -69,6 +69,9 @@ async function receiveStats() {
           out.video += s.framesDecoded ?? 0;
           out.videoBytes += s.bytesReceived ?? 0;
           out.videoRetransmitted += s.retransmittedPacketsReceived ?? 0; // RTX (RFC 4588) packets, not resends on the primary SSRC
+          out.videoFramesReceived = (out.videoFramesReceived ?? 0) + (s.framesReceived ?? 0);
+          out.videoKeyFramesDecoded = (out.videoKeyFramesDecoded ?? 0) + (s.keyFramesDecoded ?? 0);
+          out.videoDecoder = s.decoderImplementation;
         }
         if (s.kind === 'audio') out.audio += s.totalSamplesReceived ?? 0;
       });
