@@ -1,7 +1,7 @@
 // Two headless Chromium pages join one room through Osprey with livekit-client (unchanged, from
 // npm): each publishes its fake camera and microphone, subscribes to the other, and sends a data
 // message; then the first leaves.
-// Usage: node room.mjs <ws-url> <api-key> <secret> <room> <simulcast|single> <min-frames> <v1|v0> [codec]
+// Usage: node room.mjs <ws-url> <api-key> <secret> <room> <simulcast|single> <min-frames> <v1|v0> [codec[:scalabilityMode]]
 // (v1: one peer connection, livekit-client's default; v0: the legacy two, singlePeerConnection: false).
 // Prints one JSON line: what each page saw.
 import { writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { launchChromium, openPage, servePage } from './browser.mjs';
 
 const [wsUrl, apiKey, secret, roomName, layers, frames, path, codec] = process.argv.slice(2);
-const videoCodec = codec ?? 'vp8';
+const [videoCodec, scalabilityMode] = (codec ?? 'vp8').split(':');
 const singlePeerConnection = path !== 'v0';
 const minFrames = Number(frames ?? 10);
 const simulcast = layers === 'simulcast';
@@ -24,12 +24,12 @@ async function token(identity) {
 }
 
 // Runs in the page: joins, publishes, records what arrives.
-async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection, videoCodec }) {
+async function joinRoom({ wsUrl, token, simulcast, singlePeerConnection, videoCodec, scalabilityMode }) {
   const { Room, RoomEvent, Track } = window.LivekitClient;
   const seen = { joined: false, participants: [], subscribed: [], data: [], disconnected: [], mutes: [], errors: [],
     speakers: [], unpublished: [], quality: [] };
   window.seen = seen;
-  const room = new Room({ adaptiveStream: false, dynacast: false, singlePeerConnection, publishDefaults: { simulcast, videoCodec } });
+  const room = new Room({ adaptiveStream: false, dynacast: false, singlePeerConnection, publishDefaults: { simulcast, videoCodec, scalabilityMode } });
   window.room = room;
   room.on(RoomEvent.ParticipantConnected, (p) => seen.participants.push(p.identity));
   room.on(RoomEvent.ParticipantDisconnected, (p) => seen.disconnected.push(p.identity));
@@ -104,7 +104,7 @@ try {
     const page = await openPage(browser, server.url, (line) => logs.push(line));
     page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
     pages[name] = { page, logs, sockets };
-    await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast, singlePeerConnection, videoCodec });
+    await page.evaluate(joinRoom, { wsUrl, token: await token(name), simulcast, singlePeerConnection, videoCodec, scalabilityMode });
   }
   // both decode each other's video and audio
   const deadline = Date.now() + 45000;

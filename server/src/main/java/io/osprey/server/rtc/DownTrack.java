@@ -119,6 +119,14 @@ final class DownTrack {
     return wasPaused != (layer < 0);
   }
 
+  /**
+   * A probe showed the path carries what the allocation wanted: a raise held off after a failed
+   * one may be tried now, on evidence instead of a timer.
+   */
+  void probeSucceeded(long nowNanos) {
+    upgradeBlockedUntil = nowNanos;
+  }
+
   /** The layer the allocator allows, {@link #UNLIMITED}, or -1 (paused for bandwidth). */
   int allocatedLayer() {
     return allocatedLayer;

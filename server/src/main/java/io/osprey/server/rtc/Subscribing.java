@@ -376,6 +376,7 @@ final class Subscribing {
       d.track.owner.publishing().requestKeyFrame(d.track, d.forwarder.targetLayer(), now);
     }
     if (n > 0 && n + 64 <= scratch.length) {
+      carryDependencyDescriptor(d, downstream, n);
       stampTransportSequence(downstream, n, twccAt, now); // the forwarded copy keeps the packet's layout
       if (downstream.sendRtp(scratch, 0, n)) {
         self.node().flush(downstream);
@@ -405,20 +406,8 @@ final class Subscribing {
     }
     boolean oneByte = (scratch[12 + 4 * (scratch[0] & 0x0f)] & 0xff) == 0xbe;
     int theirs = oneByte ? (scratch[valueAt - 1] & 0xff) >> 4 : scratch[valueAt - 2] & 0xff;
-    if (ours != theirs) { // rare: the two peers numbered the extension differently
-      try {
-        rtp.wrap(scratch, 0, n);
-      } catch (WireFormatException e) {
-        return;
-      }
-      if (rtp.findExtension(ours) != RtpPacket.NOT_FOUND || (oneByte && ours > 14)) {
-        return;
-      }
-      if (oneByte) {
-        scratch[valueAt - 1] = (byte) ((ours << 4) | (scratch[valueAt - 1] & 0x0f));
-      } else {
-        scratch[valueAt - 2] = (byte) ours;
-      }
+    if (ours != theirs && !renumberExtension(n, theirs, ours)) { // rare: the peers numbered it differently
+      return;
     }
     int cluster = prober.cluster(now);
     if (cluster != Prober.NONE) {
@@ -427,6 +416,50 @@ final class Subscribing {
     int seq = sent.handleSent(now, n, cluster);
     scratch[valueAt] = (byte) (seq >>> 8);
     scratch[valueAt + 1] = (byte) seq;
+  }
+
+  /** AV1: the publisher's dependency descriptor goes along under the subscriber's id for it. */
+  private void carryDependencyDescriptor(DownTrack d, PeerSession downstream, int n) {
+    if (d.track.videoCodec != io.osprey.sfu.codec.VideoCodec.AV1) {
+      return;
+    }
+    PeerSession publisher = d.track.owner.upstream();
+    int from = publisher == null ? -1 : publisher.remoteExtensionId(RtpExtensions.DEPENDENCY_DESCRIPTOR);
+    int to = downstream.sendExtensionId(RtpExtensions.DEPENDENCY_DESCRIPTOR);
+    if (from > 0 && to > 0) {
+      renumberExtension(n, from, to);
+    }
+  }
+
+  /**
+   * Gives header extension element {@code from} of the packet in {@link #scratch} the id
+   * {@code to}, in place, where the subscriber numbered the extension differently from the
+   * publisher; false when it cannot (absent, {@code to} already in the packet, or above the
+   * one-byte form's 14).
+   */
+  private boolean renumberExtension(int n, int from, int to) {
+    if (from == to) {
+      return true;
+    }
+    try {
+      rtp.wrap(scratch, 0, n);
+    } catch (WireFormatException e) {
+      return false;
+    }
+    long at = rtp.findExtension(from);
+    if (at == RtpPacket.NOT_FOUND || rtp.findExtension(to) != RtpPacket.NOT_FOUND) {
+      return false;
+    }
+    int valueAt = (int) (at >>> 16);
+    if ((scratch[12 + 4 * (scratch[0] & 0x0f)] & 0xff) == 0xbe) {
+      if (to > 14) {
+        return false;
+      }
+      scratch[valueAt - 1] = (byte) ((to << 4) | (scratch[valueAt - 1] & 0x0f));
+    } else {
+      scratch[valueAt - 2] = (byte) to;
+    }
+    return true;
   }
 
   /** The subscriber's feedback on what we send: key frame requests and NACKs. */
@@ -477,6 +510,10 @@ final class Subscribing {
     }
     if (probed > 0) {
       estimator.handleProbeResult(probed, now);
+      if (probed >= 0.9 * target) { // the room is there: held-off raises may go ahead
+        byTrack.values().forEach(d -> d.probeSucceeded(now));
+        lastAllocationNanos = now - ALLOCATION_INTERVAL_NANOS; // allocate at the next tick
+      }
     }
   }
 
@@ -648,6 +685,7 @@ final class Subscribing {
       int twccAt = publisher == null ? -1
           : transportCcValueAt(rtp, publisher.remoteExtensionId(RtpExtensions.TRANSPORT_CC));
       d.forwarder.rewriteRetransmission(scratch, 0, n, rtp.payloadOffset(), outSeq);
+      carryDependencyDescriptor(d, downstream, n);
       if (repair != null) {
         n = Rtx.wrap(scratch, 0, n, rtp.headerLength(), repair.payloadType(), d.nextRepairSequence(), repair.ssrc());
       }

@@ -106,4 +106,17 @@ class DownTrackTest {
     d.allocate(2, t + 45 * S);
     assertThat(d.allocatedLayer()).isEqualTo(2);
   }
+
+  @Test
+  void aSuccessfulProbeLiftsTheHoldOff() {
+    DownTrack d = downTrack(simulcastTrack(), 1);
+    long t = 100 * S;
+    d.allocate(2, t);
+    d.allocate(1, t + 1 * S);
+    d.allocate(2, t + 2 * S);
+    assertThat(d.allocatedLayer()).as("held off").isEqualTo(1);
+    d.probeSucceeded(t + 3 * S);
+    d.allocate(2, t + 3 * S);
+    assertThat(d.allocatedLayer()).isEqualTo(2);
+  }
 }

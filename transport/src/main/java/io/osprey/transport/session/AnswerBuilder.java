@@ -55,6 +55,9 @@ final class AnswerBuilder {
     }
     session.add(SdpLine.attribute("group", "BUNDLE " + String.join(" ", bundle)));
     session.add(SdpLine.attribute("msid-semantic", " WMS osprey"));
+    if (offer.attribute("extmap-allow-mixed").isPresent()) { // RFC 8285 §6: both header forms in one stream
+      session.add(SdpLine.attribute("extmap-allow-mixed", null));
+    }
     List<MediaDescription> media = new ArrayList<>();
     for (MediaDescription m : offer.media()) {
       String mid = m.mid().orElse("");
@@ -77,9 +80,11 @@ final class AnswerBuilder {
         media.add(new MediaDescription(m.media(), 9, m.proto(), m.formats(), lines));
         continue;
       }
+      boolean av1 = RtpCodec.of(m, a.payloadType()).map(c -> c.name().equalsIgnoreCase("AV1")).orElse(false);
       for (String extmap : m.attributes("extmap")) {
         String[] parts = extmap == null ? new String[0] : extmap.trim().split("\\s+");
-        if (parts.length >= 2 && EXTENSIONS.contains(parts[1])) {
+        if (parts.length >= 2 && (EXTENSIONS.contains(parts[1])
+            || (av1 && parts[1].equals(RtpExtensions.DEPENDENCY_DESCRIPTOR)))) {
           lines.add(SdpLine.attribute("extmap", parts[0].split("/")[0] + " " + parts[1]));
         }
       }

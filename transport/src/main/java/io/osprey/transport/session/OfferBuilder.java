@@ -21,6 +21,8 @@ final class OfferBuilder {
    * own choice, so forwarded packets usually carry it already and only the value is rewritten.
    */
   static final int TRANSPORT_CC_ID = 3;
+  /** The header extension id the server's offers give AV1's dependency descriptor (on AV1 sections). */
+  static final int DEPENDENCY_DESCRIPTOR_ID = 12;
 
   private OfferBuilder() {}
 
@@ -67,6 +69,7 @@ final class OfferBuilder {
         new SdpLine('o', "osprey " + Math.abs(ufrag.hashCode()) + " " + version + " IN IP4 127.0.0.1"),
         new SdpLine('s', "-"), new SdpLine('t', "0 0")));
     session.add(SdpLine.attribute("ice-lite", null));
+    session.add(SdpLine.attribute("extmap-allow-mixed", null)); // a forwarded dependency descriptor may need two bytes
     List<String> bundle = new ArrayList<>();
     List<MediaDescription> media = new ArrayList<>();
     boolean first = true;
@@ -91,6 +94,9 @@ final class OfferBuilder {
       l.add(SdpLine.attribute("rtcp-mux", null));
       l.add(SdpLine.attribute("rtpmap", c.rtpmap()));
       l.add(SdpLine.attribute("extmap", TRANSPORT_CC_ID + " " + RtpExtensions.TRANSPORT_CC));
+      if (c.name().equalsIgnoreCase("AV1")) {
+        l.add(SdpLine.attribute("extmap", DEPENDENCY_DESCRIPTOR_ID + " " + RtpExtensions.DEPENDENCY_DESCRIPTOR));
+      }
       for (String fb : c.feedback()) {
         if (!fb.equals("goog-remb")) { // the downstream estimate runs on transport-cc feedback
           l.add(SdpLine.attribute("rtcp-fb", c.payloadType() + " " + fb));

@@ -515,10 +515,22 @@ public final class PeerSession {
    * offers, the peer's when we answered its offer; -1 if not negotiated.
    */
   public int sendTransportCcId() {
+    return sendExtensionId(RtpExtensions.TRANSPORT_CC);
+  }
+
+  /**
+   * The header extension id of {@code uri} on what we send: ours in server offers (transport-cc
+   * and AV1's dependency descriptor), the peer's when we answered its offer; -1 if not negotiated.
+   */
+  public int sendExtensionId(String uri) {
     if (offerVersion > 1 && !config.client()) {
-      return OfferBuilder.TRANSPORT_CC_ID;
+      return switch (uri) {
+        case RtpExtensions.TRANSPORT_CC -> OfferBuilder.TRANSPORT_CC_ID;
+        case RtpExtensions.DEPENDENCY_DESCRIPTOR -> OfferBuilder.DEPENDENCY_DESCRIPTOR_ID;
+        default -> -1;
+      };
     }
-    return remoteExtensionId(RtpExtensions.TRANSPORT_CC);
+    return remoteExtensionId(uri);
   }
 
   /** The id the peer's offer gave header extension {@code uri}, or -1. */
