@@ -98,9 +98,7 @@ class LiveKitClientRoomTest {
    */
   @org.junit.jupiter.api.Test
   void adaptiveStreamPicksTheLayerThatFitsTheVideoElement() throws Exception {
-    ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
-    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+    try (OspreyServer server = devServer()) {
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
       Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/adaptive.mjs", 120, ws, "devkey", "secret", "adaptive"));
       System.out.println("adaptive stream report: " + ProtoJson.compact(report));
@@ -129,9 +127,7 @@ class LiveKitClientRoomTest {
    */
   @org.junit.jupiter.api.Test
   void adaptiveStreamPicksTheSpatialLayerOfScalableVp9() throws Exception {
-    ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
-    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+    try (OspreyServer server = devServer()) {
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
       Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/adaptive.mjs", 120, ws, "devkey", "secret", "svc", "vp9"));
       System.out.println("adaptive stream (VP9 SVC) report: " + ProtoJson.compact(report));
@@ -155,9 +151,7 @@ class LiveKitClientRoomTest {
    */
   @org.junit.jupiter.api.Test
   void aSubscriberBehindANarrowLinkGetsALayerThatFits() throws Exception {
-    ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
-    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+    try (OspreyServer server = devServer()) {
       server.media().simulateEgressLimit(600_000);
       String ws = "ws://127.0.0.1:" + server.httpAddresses().get(0).getPort();
       Struct report = ProtoJson.parseObject(NodeScripts.run("rtc/bandwidth.mjs", 120, ws, "devkey", "secret", "narrow"));
@@ -185,9 +179,7 @@ class LiveKitClientRoomTest {
    */
   @org.junit.jupiter.api.Test
   void aSubscriberWhoseLinkWidensAgainIsRestoredToTheTopLayer() throws Exception {
-    ServerOptions o = new ServerOptions();
-    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
-    try (OspreyServer server = OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system())) {
+    try (OspreyServer server = devServer()) {
       server.media().simulateEgressLimit(600_000);
       java.util.concurrent.atomic.AtomicLong liftedAt = new java.util.concurrent.atomic.AtomicLong();
       Thread lift = Thread.ofVirtual().start(() -> {
@@ -226,6 +218,13 @@ class LiveKitClientRoomTest {
       System.err.println("measured: top layer for good " + (long) (samples.get(restored).get("at").getNumberValue()
           - liftedAt.get()) + " ms after the link widened");
     }
+  }
+
+  /** {@code bin/osprey-server --dev} on loopback, on free ports. */
+  private static OspreyServer devServer() throws Exception {
+    ServerOptions o = new ServerOptions();
+    new CommandLine(o).parseArgs("--dev", "--bind", "127.0.0.1", "--config-body", "port: 0\nrtc:\n  udp_port: 0\n  tcp_port: 0\n");
+    return OspreyServer.start(new ConfigLoader(k -> null).load(o).config(), InstantSource.system());
   }
 
   private void run(String path, boolean simulcast, double loss, String codec) throws Exception {
