@@ -20,17 +20,20 @@
 #   JANUS_EVENT_LOOPS  event_loops for plain `janus` (default: unset, Janus's thread per handle)
 #   SERVER_JAVA_OPTS   extra JVM options for the Osprey server only (e.g. -Xlog:gc*:file=gc.log)
 #   SERVER_JFR         a file: the Osprey server runs with a JFR recording (profile settings, allocation
-#                      statistics every second) dumped to this file when the script ends; each JSON line carries
+#                      statistics every second, CPU time samples) dumped to this file when the script ends; each JSON line carries
 #                      its window (windowStartMs/windowEndMs, epoch ms) for bench's JfrWindow to cut it
 #   WARM_UP            warm-up duration (default 20s; 0 to skip the warm-up round)
 #   LOAD_ARGS          extra flags for every `osprey load-test` (e.g. --loops 1)
-# One JSON line per measurement on stdout, with the load average (/proc/loadavg) at its end.
+# One JSON line per measurement on stdout, with the load average (/proc/loadavg) at its end, the load generator's
+# own CPU share (loadCpuShare; near 1.0 it is the limit) and the datagrams full UDP receive buffers dropped in the
+# window (udpRcvbufDrops, from /proc/net/snmp, host-wide: the subscribers' sockets when the generator falls behind).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/lib/java.sh"
 osprey_find_jdk
 vp=$1 ap=$2 subs=$3 duration=${4:-20s} resolution=${5:-high} servers=${6:-osprey}
 rounds=${ROUNDS:-1}
+[ -z "${SERVER_JFR:-}" ] || SERVER_JFR=$(realpath -m "$SERVER_JFR")
 warm=${WARM_UP:-20s}
 base_port=$((20000 + RANDOM % 20000))
 work=$(mktemp -d)
@@ -54,8 +57,10 @@ trap cleanup EXIT
 start_osprey() {
   local port=$base_port opts=${SERVER_JAVA_OPTS:-}
   if [ -n "${SERVER_JFR:-}" ]; then
-    # profile settings (execution samples every 10 ms), plus per-thread allocated bytes every second
-    opts="$opts -XX:StartFlightRecording=name=osprey,settings=profile,jdk.ThreadAllocationStatistics#period=1s"
+    # profile settings (execution samples every 10 ms), per-thread allocated bytes and heap usage every second,
+    # and CPU time samples every 5 ms of a thread's CPU time (JDK 25, JEP 509: they see native code and system
+    # calls, which execution samples do not)
+    opts="$opts -XX:StartFlightRecording=name=osprey,settings=profile,jdk.ThreadAllocationStatistics#period=1s,jdk.GCHeapMemoryUsage#period=1s,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=5ms"
   fi
   OSPREY_JAVA_OPTS=$opts taskset -c 0 "$root/bin/osprey-server" --dev --bind 127.0.0.1 --config-body "port: $port
 rtc:
@@ -137,40 +142,46 @@ warm_up() { # a first round warms the server up (for Osprey, JIT compilation wou
   [ "$warm" = 0 ] || load_test "$1" --room warm-up --duration "$warm" >/dev/null 2>&1 || true
 }
 
+udp_drops() { awk '/^Udp: [0-9]/ {print $6}' /proc/net/snmp; } # RcvbufErrors: datagrams a full socket buffer dropped
+
 measure() {
   local server=$1 p=${pid[$1]}
   rm -f "$work/result.json" "$work/progress.log"
   load_test "$server" --duration "$duration" >"$work/result.json" 2>"$work/progress.log" &
   local load=$!
   until grep -q "^measuring" "$work/progress.log" 2>/dev/null; do sleep 0.1; kill -0 "$load" 2>/dev/null || break; done
-  local t0 t1 w0 w1
-  t0=$(ticks "$p")
-  w0=$(date +%s%3N)
+  # the load generator's JVM: taskset and bin/osprey exec, so it is the background job's child
+  local gen
+  gen=$(pgrep -P "$load" | head -1 || true)
+  local t0 t1 g0 g1 d0 d1 w0 w1
+  t0=$(ticks "$p") g0=$(ticks "$gen" 2>/dev/null || echo 0) d0=$(udp_drops) w0=$(date +%s%3N)
   until grep -q "^measured" "$work/progress.log" 2>/dev/null; do sleep 0.1; kill -0 "$load" 2>/dev/null || break; done
-  t1=$(ticks "$p")
-  w1=$(date +%s%3N)
+  t1=$(ticks "$p") g1=$(ticks "$gen" 2>/dev/null || echo 0) d1=$(udp_drops) w1=$(date +%s%3N)
   local rss threads # at the window's end, everyone still in
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$p/status")
   threads=$(awk '/^Threads/ {print $2}' "/proc/$p/status")
   wait "$load" || true
-  python3 - "$work/result.json" "$t0" "$t1" "$hz" "$rss" "$vp" "$ap" "$subs" "$server" "$resolution" "$w0" "$w1" \
-    "$(cut -d' ' -f1-3 /proc/loadavg)" "$threads" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-t0, t1, hz, rss = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-cpu = (t1 - t0) / hz
+  R=$work/result.json T0=$t0 T1=$t1 G0=$g0 G1=$g1 D0=$d0 D1=$d1 HZ=$hz RSS=$rss THREADS=$threads VP=$vp AP=$ap \
+    SUBS=$subs SERVER=$server RES=$resolution W0=$w0 W1=$w1 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)" python3 - <<'PY'
+import json, os
+e = os.environ
+r = json.load(open(e["R"]))
+hz = int(e["HZ"])
+cpu = (int(e["T1"]) - int(e["T0"])) / hz
+gen = (int(e["G1"]) - int(e["G0"])) / hz
 pkts = r["packets"]
-print(json.dumps({"server": sys.argv[9], "load": f"{sys.argv[6]}v+{sys.argv[7]}a -> {sys.argv[8]}",
-  "videoPublishers": int(sys.argv[6]), "audioPublishers": int(sys.argv[7]), "subscribers": int(sys.argv[8]),
-  "resolution": sys.argv[10],
+print(json.dumps({"server": e["SERVER"], "load": f'{e["VP"]}v+{e["AP"]}a -> {e["SUBS"]}',
+  "videoPublishers": int(e["VP"]), "audioPublishers": int(e["AP"]), "subscribers": int(e["SUBS"]),
+  "resolution": e["RES"],
   "serverCpuSeconds": round(cpu, 2), "seconds": r["seconds"], "serverCpuShare": round(cpu / r["seconds"], 3),
   "egressPackets": pkts, "egressPps": round(r["packetsPerSecond"]), "mbps": r["mbps"],
   "usPerEgressPacket": round(cpu * 1e6 / pkts, 2) if pkts else None,
   "lossPercent": r["lossPercent"], "latencyP50Ms": r["latencyP50Ms"], "latencyP99Ms": r["latencyP99Ms"],
   "firstFrameP50Ms": r["firstPacketP50Ms"], "tracks": f'{r["tracksReceived"]}/{r["tracksExpected"]}',
   "joined": f'{r["joined"]}/{r["participants"]}',
-  "serverRssMiB": rss // 1024, "serverThreads": int(sys.argv[14]), "windowStartMs": int(sys.argv[11]), "windowEndMs": int(sys.argv[12]),
-  "loadavg": sys.argv[13]}), flush=True)
+  "loadCpuShare": round(gen / r["seconds"], 3), "udpRcvbufDrops": int(e["D1"]) - int(e["D0"]),
+  "serverRssMiB": int(e["RSS"]) // 1024, "serverThreads": int(e["THREADS"]),
+  "windowStartMs": int(e["W0"]), "windowEndMs": int(e["W1"]), "loadavg": e["LOADAVG"]}), flush=True)
 PY
 }
 
