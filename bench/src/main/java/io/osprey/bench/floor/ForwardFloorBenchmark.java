@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The floor under a forwarded packet (issue 7): what any SFU on this JVM and kernel must pay per
- * egress packet of 1200 bytes, with nothing else: SRTP unprotect of the ingress packet (shared by
+ * egress packet of {@code size} bytes (1200, a video packet, unless {@code -p size=} says otherwise;
+ * the load tester's Opus packets are about 100), with nothing else: SRTP unprotect of the ingress packet (shared by
  * its fan-out, so divided by {@code fanOut}), SRTP protect for one subscriber, and one loopback UDP
  * send. The JDK has no sendmmsg, so the send is one system call per packet: an upper bound on the
  * batched floor. The receiving socket is drained by nobody; on loopback the kernel does the
@@ -38,6 +39,10 @@ public class ForwardFloorBenchmark {
   /** Subscribers per ingress packet: the unprotect is paid once for all of them. */
   @Param({"1", "50"})
   public int fanOut;
+
+  /** Bytes of RTP (header and payload) before protection. */
+  @Param({"1200"})
+  public int size;
 
   private SrtpContext ingress;
   private SrtpContext egress;
@@ -63,8 +68,8 @@ public class ForwardFloorBenchmark {
     r.nextBytes(plain);
     plain[0] = (byte) 0x80;
     plain[1] = 96;
-    System.arraycopy(plain, 0, received, 0, 1200);
-    receivedLength = new SrtpContext(profile, key, salt, false).protectRtp(received, 0, 1200);
+    System.arraycopy(plain, 0, received, 0, size);
+    receivedLength = new SrtpContext(profile, key, salt, false).protectRtp(received, 0, size);
     ingress = new SrtpContext(profile, key, salt, false);
     egress = new SrtpContext(profile, key, salt, false);
     sink = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
@@ -87,11 +92,11 @@ public class ForwardFloorBenchmark {
       ingress.unprotectRtp(decrypted, 0, receivedLength);
     }
     seq = (seq + 1) & 0xffff;
-    System.arraycopy(decrypted, 0, work, 0, 1200); // each subscriber's copy, header rewritten
+    System.arraycopy(decrypted, 0, work, 0, size); // each subscriber's copy, header rewritten
 
     work[2] = (byte) (seq >> 8);
     work[3] = (byte) seq;
-    int n = egress.protectRtp(work, 0, 1200);
+    int n = egress.protectRtp(work, 0, size);
     buffer.clear().limit(n);
     return out.send(buffer, to);
   }
