@@ -72,13 +72,35 @@ public final class RedisConnector implements AutoCloseable {
         default -> { }
       }
     });
+    StatefulRedisConnection<String, byte[]> connected;
     try {
-      this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-    } catch (RedisConnectionException e) {
-      shutdown();
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalStateException("cannot connect to Redis at " + where + ": " + cause.getMessage(), e);
+      connected = connectOnce();
+    } catch (RedisConnectionException first) {
+      // a handshake cut short (the connection closed before Redis's answer was read) is tried once
+      // more, so a refusal such as WRONGPASS reaches the message instead of the bare close
+      if (!String.valueOf(causeOf(first).getMessage()).contains("closed prematurely")) {
+        throw failed(first);
+      }
+      try {
+        connected = connectOnce();
+      } catch (RedisConnectionException again) {
+        throw failed(again);
+      }
     }
+    this.connection = connected;
+  }
+
+  private StatefulRedisConnection<String, byte[]> connectOnce() {
+    return client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+  }
+
+  private static Throwable causeOf(RedisConnectionException e) {
+    return e.getCause() == null ? e : e.getCause();
+  }
+
+  private IllegalStateException failed(RedisConnectionException e) {
+    shutdown();
+    return new IllegalStateException("cannot connect to Redis at " + where + ": " + causeOf(e).getMessage(), e);
   }
 
   /**
