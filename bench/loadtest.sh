@@ -24,8 +24,9 @@
 #                      its window (windowStartMs/windowEndMs, epoch ms) for bench's JfrWindow to cut it
 #   WARM_UP            warm-up duration (default 20s; 0 to skip the warm-up round)
 #   LOAD_ARGS          extra flags for every `osprey load-test` (e.g. --loops 1)
+#   LOG_DIR            keep the servers' logs and each measurement's load-test progress log there
 # One JSON line per measurement on stdout, with the load average (/proc/loadavg) at its end, the load generator's
-# own CPU share (loadCpuShare; near 1.0 it is the limit) and the datagrams full UDP receive buffers dropped in the
+# own CPU share in the window (loadCpuShare, its process CPU time as it reports it; near 1.0 it is the limit) and the datagrams full UDP receive buffers dropped in the
 # window (udpRcvbufDrops, from /proc/net/snmp, host-wide: the subscribers' sockets when the generator falls behind).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,9 @@ cleanup() {
     kill "${pid[$s]}" 2>/dev/null || true
   done
   wait 2>/dev/null || true
+  if [ -n "${LOG_DIR:-}" ]; then
+    mkdir -p "$LOG_DIR" && cp "$work"/*.log "$LOG_DIR"/ 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -150,25 +154,23 @@ measure() {
   load_test "$server" --duration "$duration" >"$work/result.json" 2>"$work/progress.log" &
   local load=$!
   until grep -q "^measuring" "$work/progress.log" 2>/dev/null; do sleep 0.1; kill -0 "$load" 2>/dev/null || break; done
-  # the load generator's JVM: taskset and bin/osprey exec, so it is the background job's child
-  local gen
-  gen=$(pgrep -P "$load" | head -1 || true)
-  local t0 t1 g0 g1 d0 d1 w0 w1
-  t0=$(ticks "$p") g0=$(ticks "$gen" 2>/dev/null || echo 0) d0=$(udp_drops) w0=$(date +%s%3N)
+  local t0 t1 d0 d1 w0 w1
+  t0=$(ticks "$p") d0=$(udp_drops) w0=$(date +%s%3N)
   until grep -q "^measured" "$work/progress.log" 2>/dev/null; do sleep 0.1; kill -0 "$load" 2>/dev/null || break; done
-  t1=$(ticks "$p") g1=$(ticks "$gen" 2>/dev/null || echo 0) d1=$(udp_drops) w1=$(date +%s%3N)
+  t1=$(ticks "$p") d1=$(udp_drops) w1=$(date +%s%3N)
   local rss threads # at the window's end, everyone still in
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$p/status")
   threads=$(awk '/^Threads/ {print $2}' "/proc/$p/status")
   wait "$load" || true
-  R=$work/result.json T0=$t0 T1=$t1 G0=$g0 G1=$g1 D0=$d0 D1=$d1 HZ=$hz RSS=$rss THREADS=$threads VP=$vp AP=$ap \
+  measured=$((measured + 1))
+  cp "$work/progress.log" "$work/load-$measured-${server//:/}.log"
+  R=$work/result.json T0=$t0 T1=$t1 D0=$d0 D1=$d1 HZ=$hz RSS=$rss THREADS=$threads VP=$vp AP=$ap \
     SUBS=$subs SERVER=$server RES=$resolution W0=$w0 W1=$w1 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)" python3 - <<'PY'
 import json, os
 e = os.environ
 r = json.load(open(e["R"]))
 hz = int(e["HZ"])
 cpu = (int(e["T1"]) - int(e["T0"])) / hz
-gen = (int(e["G1"]) - int(e["G0"])) / hz
 pkts = r["packets"]
 print(json.dumps({"server": e["SERVER"], "load": f'{e["VP"]}v+{e["AP"]}a -> {e["SUBS"]}',
   "videoPublishers": int(e["VP"]), "audioPublishers": int(e["AP"]), "subscribers": int(e["SUBS"]),
@@ -179,13 +181,13 @@ print(json.dumps({"server": e["SERVER"], "load": f'{e["VP"]}v+{e["AP"]}a -> {e["
   "lossPercent": r["lossPercent"], "latencyP50Ms": r["latencyP50Ms"], "latencyP99Ms": r["latencyP99Ms"],
   "firstFrameP50Ms": r["firstPacketP50Ms"], "tracks": f'{r["tracksReceived"]}/{r["tracksExpected"]}',
   "joined": f'{r["joined"]}/{r["participants"]}',
-  "loadCpuShare": round(gen / r["seconds"], 3), "udpRcvbufDrops": int(e["D1"]) - int(e["D0"]),
+  "loadCpuShare": round(r["cpuSeconds"] / r["seconds"], 3) if r.get("cpuSeconds") is not None else None, "udpRcvbufDrops": int(e["D1"]) - int(e["D0"]),
   "serverRssMiB": int(e["RSS"]) // 1024, "serverThreads": int(e["THREADS"]),
   "windowStartMs": int(e["W0"]), "windowEndMs": int(e["W1"]), "loadavg": e["LOADAVG"]}), flush=True)
 PY
 }
 
-i=0
+i=0 measured=0
 for s in ${servers//,/ }; do
   case $s in
     osprey) start_osprey ;;

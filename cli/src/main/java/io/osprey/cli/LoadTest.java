@@ -27,7 +27,7 @@ final class LoadTest {
   /** What was measured. */
   record Result(int joined, int participants, long tracksExpected, long tracksReceived, long packets, long bytes,
                 long lost, double seconds, double latencyP50Ms, double latencyP99Ms, double firstPacketP50Ms,
-                int failures) {
+                int failures, double cpuSeconds) {
     double lossPercent() {
       return packets + lost == 0 ? 0 : 100.0 * lost / (packets + lost);
     }
@@ -91,6 +91,7 @@ final class LoadTest {
       progress.printf("%nmeasuring for %d s%n", config.duration().toSeconds());
       progress.flush();
       long measureFrom = System.nanoTime();
+      long cpuFrom = processCpuNanos();
       LoadMeter.Totals before = meter.totals();
       long end = measureFrom + config.duration().toNanos();
       while (System.nanoTime() < end) {
@@ -98,15 +99,22 @@ final class LoadTest {
         report(progress, started, total, expected);
       }
       double seconds = (System.nanoTime() - measureFrom) / 1e9;
+      double cpuSeconds = cpuFrom < 0 ? Double.NaN : (processCpuNanos() - cpuFrom) / 1e9;
       LoadMeter.Totals after = meter.totals();
       progress.printf("%nmeasured%n");
       progress.flush();
       return new Result(joined.get(), total, expected, after.tracksReceived(), after.packets() - before.packets(),
           after.bytes() - before.bytes(), after.lost() - before.lost(), seconds, meter.latencyMs(0.5),
-          meter.latencyMs(0.99), meter.firstPacketP50Ms(), failures.get());
+          meter.latencyMs(0.99), meter.firstPacketP50Ms(), failures.get(), cpuSeconds);
     } finally {
       loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
+  }
+
+  /** This process's CPU time in nanoseconds (all threads, user and system), or -1 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
   }
 
   private void report(PrintWriter progress, long started, int total, long expected) {

@@ -85,10 +85,11 @@ final class LoadTestCommand implements Callable<Integer> {
     if (json) {
       out.println(String.format(Locale.ROOT, "{\"participants\":%d,\"joined\":%d,\"failures\":%d,\"tracksExpected\":%d,"
               + "\"tracksReceived\":%d,\"seconds\":%.3f,\"packets\":%d,\"bytes\":%d,\"lost\":%d,\"lossPercent\":%.4f,"
-              + "\"packetsPerSecond\":%.1f,\"mbps\":%.3f,\"latencyP50Ms\":%s,\"latencyP99Ms\":%s,\"firstPacketP50Ms\":%s}",
+              + "\"packetsPerSecond\":%.1f,\"mbps\":%.3f,\"latencyP50Ms\":%s,\"latencyP99Ms\":%s,\"firstPacketP50Ms\":%s,"
+              + "\"cpuSeconds\":%s}",
           r.participants(), r.joined(), r.failures(), r.tracksExpected(), r.tracksReceived(), r.seconds(), r.packets(),
           r.bytes(), r.lost(), r.lossPercent(), r.packetsPerSecond(), r.megabitsPerSecond(), number(r.latencyP50Ms()),
-          number(r.latencyP99Ms()), number(r.firstPacketP50Ms())));
+          number(r.latencyP99Ms()), number(r.firstPacketP50Ms()), number(r.cpuSeconds())));
     } else {
       err.println();
       out.printf(Locale.ROOT, "%-22s %s%n", "participants joined", r.joined() + "/" + r.participants());
