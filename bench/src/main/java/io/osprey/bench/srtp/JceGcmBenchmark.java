@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,8 +28,14 @@ public class JceGcmBenchmark {
   private static final int HEADER = 12;
   private static final int PAYLOAD = 1188;
 
+  /** Keys taking turns, as SrtpBenchmark's contexts. */
+  @Param({"1", "100"})
+  public int contexts;
+
   private Cipher gcm;
   private SecretKeySpec key;
+  private SecretKeySpec[] keys;
+  private int next;
   private final byte[] iv = new byte[12];
   private final byte[] openIv = new byte[12];
   private final byte[] plain = new byte[HEADER + PAYLOAD];
@@ -45,6 +52,12 @@ public class JceGcmBenchmark {
     System.arraycopy(openIv, 0, iv, 0, 12);
     r.nextBytes(plain);
     key = new SecretKeySpec(k, "AES");
+    keys = new SecretKeySpec[contexts];
+    for (int i = 0; i < contexts; i++) {
+      byte[] ki = k.clone();
+      ki[0] ^= (byte) i;
+      keys[i] = new SecretKeySpec(ki, "AES");
+    }
     gcm = Cipher.getInstance("AES/GCM/NoPadding");
     sealed = new byte[work.length];
     System.arraycopy(plain, 0, sealed, 0, plain.length);
@@ -59,7 +72,9 @@ public class JceGcmBenchmark {
     counter++;
     iv[10] = (byte) (counter >> 8);
     iv[11] = (byte) counter; // a new IV per packet, as the sequence number gives SRTP
-    gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv, 0, 12));
+    SecretKeySpec k = keys[next];
+    next = next + 1 == contexts ? 0 : next + 1;
+    gcm.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(128, iv, 0, 12));
     gcm.updateAAD(work, 0, HEADER);
     return gcm.doFinal(work, HEADER, PAYLOAD, work, HEADER);
   }

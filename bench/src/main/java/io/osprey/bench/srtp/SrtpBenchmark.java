@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * SRTP protect and unprotect of a 1200-byte RTP packet, per profile: the per-packet crypto every
  * forwarded packet pays twice (unprotect from the publisher, protect to each subscriber).
+ * {@code contexts} senders (each its own key, as each subscriber of a fan-out has) take turns, so
+ * per-key state that does not fit the caches shows.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -25,7 +27,11 @@ public class SrtpBenchmark {
   @Param({"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"})
   public SrtpProfile profile;
 
-  private SrtpContext sender;
+  @Param({"1", "100"})
+  public int contexts;
+
+  private SrtpContext[] senders;
+  private int next;
   private SrtpContext receiver;
   private final byte[] plain = new byte[1200];
   private final byte[] work = new byte[1300];
@@ -40,7 +46,12 @@ public class SrtpBenchmark {
     byte[] salt = new byte[profile.saltLength()];
     r.nextBytes(key);
     r.nextBytes(salt);
-    sender = new SrtpContext(profile, key, salt, false);
+    senders = new SrtpContext[contexts];
+    for (int i = 0; i < contexts; i++) {
+      byte[] k = key.clone();
+      k[0] ^= (byte) i;
+      senders[i] = new SrtpContext(profile, k, salt, false);
+    }
     receiver = new SrtpContext(profile, key, salt, false);
     r.nextBytes(plain);
     plain[0] = (byte) 0x80;
@@ -56,6 +67,8 @@ public class SrtpBenchmark {
     seq = (seq + 1) & 0xffff;
     work[2] = (byte) (seq >> 8);
     work[3] = (byte) seq;
+    SrtpContext sender = senders[next];
+    next = next + 1 == contexts ? 0 : next + 1;
     return sender.protectRtp(work, 0, 1200);
   }
 

@@ -37,6 +37,9 @@ public final class MediaNode implements AutoCloseable {
   private final List<InetSocketAddress> tcpCandidates;
 
   private final SpeakerDetector speakers;
+  /** What runs every {@link #TICK_MILLIS} (participants' feedback, allocation, reports), on the loop. */
+  private final List<Runnable> ticking = new ArrayList<>();
+  static final long TICK_MILLIS = 20;
   private final io.osprey.protocol.livekit.LivekitModels.ServerInfo serverInfo;
   private final java.util.concurrent.atomic.LongAdder retransmissions = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder nacksToPublishers = new java.util.concurrent.atomic.LongAdder();
@@ -69,7 +72,36 @@ public final class MediaNode implements AutoCloseable {
     long every = levels.updateIntervalNanos();
     mux.eventLoop().scheduleAtFixedRate(() -> speakers.update(System.nanoTime()), every, every,
         java.util.concurrent.TimeUnit.NANOSECONDS);
+    mux.eventLoop().scheduleAtFixedRate(this::tickAll, TICK_MILLIS, TICK_MILLIS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     log.info("rtc: udp {} tcp {} advertising {}", mux.localAddress(), tcp, advertised);
+  }
+
+  /**
+   * Runs {@code tick} on the loop every {@link #TICK_MILLIS} until the returned handle is run. Every participant
+   * ticks from the one timer: the loop wakes once a period for all of them, not once for each.
+   */
+  Runnable everyTick(Runnable tick) {
+    onLoop(() -> ticking.add(tick));
+    return () -> onLoop(() -> ticking.remove(tick));
+  }
+
+  private void tickAll() {
+    for (Runnable tick : ticking.toArray(Runnable[]::new)) { // a tick may end its own ticking, or another's
+      try {
+        tick.run();
+      } catch (RuntimeException e) {
+        log.warn("a participant's tick failed", e); // the others, and its next tick, still run
+      }
+    }
+  }
+
+  private void onLoop(Runnable work) {
+    if (loop().inEventLoop()) {
+      work.run();
+    } else {
+      loop().execute(work);
+    }
   }
 
   /**

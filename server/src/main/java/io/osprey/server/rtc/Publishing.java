@@ -360,6 +360,9 @@ final class Publishing {
       lastTwccNanos = now;
       twcc.flush(this::sendTransportFeedback);
     }
+    if (byMid.isEmpty()) {
+      return; // nothing published: no NACKs, no dynacast
+    }
     for (PublishedTrack t : byMid.values()) {
       for (int layer = 0; layer < PublishedTrack.MAX_LAYERS; layer++) {
         var nack = t.nacks[layer];

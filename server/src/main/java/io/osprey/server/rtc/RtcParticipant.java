@@ -75,7 +75,7 @@ public final class RtcParticipant implements ParticipantSession {
   private PeerSession subscriber;
   private int reliableStream = -1;
   private int lossyStream = -1;
-  private java.util.concurrent.ScheduledFuture<?> ticker;
+  private Runnable stopTicking;
   private long lastRefreshNanos;
   private long lastReportsNanos;
   private long lastQualityNanos = System.nanoTime() - QUALITY_INTERVAL_NANOS + 2_000_000_000L; // first after 2 s
@@ -179,7 +179,7 @@ public final class RtcParticipant implements ParticipantSession {
       }
     }
     room.join(model);
-    ticker = node.loop().scheduleAtFixedRate(this::tick, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+    stopTicking = node.everyTick(this::tick);
     boolean single = options.singlePeerConnection();
     boolean subscriberPrimary = !single && grants.video().maySubscribe();
     signal.send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
@@ -679,8 +679,8 @@ public final class RtcParticipant implements ParticipantSession {
   /** Stops media both ways: our tracks leave their subscribers, our subscriptions end. */
   private void shutdown() {
     closed = true;
-    if (ticker != null) {
-      ticker.cancel(false);
+    if (stopTicking != null) {
+      stopTicking.run();
     }
     publishing.unpublishAll();
     node.speakers().remove(room, model);

@@ -378,7 +378,7 @@ final class Subscribing {
     if (n > 0 && n + 64 <= scratch.length) {
       carryDependencyDescriptor(d, downstream, n);
       stampTransportSequence(downstream, n, twccAt, now); // the forwarded copy keeps the packet's layout
-      if (downstream.sendRtp(scratch, 0, n)) {
+      if (downstream.sendRtp(scratch, 0, n) && downstream.hasOutput()) { // media itself went to the socket
         self.node().flush(downstream);
       }
     }

@@ -64,6 +64,7 @@ public final class UdpMux implements AutoCloseable {
   private Channel tcpServer;
   private boolean flushPending; // on the loop
   private long unroutable;
+  private long sendFailures;
   private volatile double lossRate;
   private final java.util.SplittableRandom lossRandom = new java.util.SplittableRandom(7);
   private long simulatedDrops;
@@ -94,6 +95,11 @@ public final class UdpMux implements AutoCloseable {
           protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             receive(packet);
           }
+
+          @Override
+          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            sendFailures++; // writes go without promises: a datagram the kernel refused is lost, as on the wire
+          }
         })
         .bind(address).sync().channel();
   }
@@ -123,6 +129,12 @@ public final class UdpMux implements AutoCloseable {
   }
 
   private void add(Entry e) {
+    // media goes straight to the socket as it is protected; the rest comes out of the session's outputs
+    e.session.setMediaSink((local, remote, data, off, len) -> {
+      if (!e.removed) {
+        send(remote, data, off, len);
+      }
+    });
     e.ufrag = e.session.localUfrag();
     byUfrag.put(e.ufrag, e);
     bySession.put(e.session, e);
@@ -217,6 +229,11 @@ public final class UdpMux implements AutoCloseable {
     return false;
   }
 
+  /** Datagrams the kernel refused to send (read on the loop). */
+  public long sendFailures() {
+    return sendFailures;
+  }
+
   /** Datagrams that matched no session. */
   public long unroutableCount() {
     return unroutable;
@@ -299,19 +316,9 @@ public final class UdpMux implements AutoCloseable {
       e.ufrag = e.session.localUfrag();
       byUfrag.put(e.ufrag, e);
     }
-    boolean wrote = false;
     for (PeerOutput o; (o = e.session.poll()) != null; ) {
       if (o instanceof PeerOutput.Transmit t) {
-        if (lose() || overEgressLimit(t.data().length)) {
-          continue;
-        }
-        Channel tcp = tcpPeers.get(t.remote());
-        if (tcp != null) {
-          tcp.writeAndFlush(Unpooled.wrappedBuffer(t.data()));
-        } else {
-          channel.write(new DatagramPacket(channel.alloc().buffer(t.data().length).writeBytes(t.data()), t.remote()));
-          wrote = true;
-        }
+        send(t.remote(), t.data(), 0, t.data().length);
       } else {
         e.listener.accept(e.session, o);
         if (o instanceof PeerOutput.Closed) {
@@ -319,10 +326,26 @@ public final class UdpMux implements AutoCloseable {
         }
       }
     }
-    if (wrote) {
-      flushSoon();
-    }
     schedule(e);
+  }
+
+  /**
+   * Writes one datagram (to the peer's TCP connection if it came over ICE-TCP); the socket is flushed once the loop
+   * is done, see {@link #flushSoon()}. Copies {@code data}, once, into a pooled direct buffer: the caller's array is
+   * free again on return. On the loop.
+   */
+  private void send(InetSocketAddress remote, byte[] data, int off, int len) {
+    if (lose() || overEgressLimit(len)) {
+      return;
+    }
+    Channel tcp = tcpPeers.isEmpty() ? null : tcpPeers.get(remote);
+    if (tcp != null) {
+      tcp.writeAndFlush(Unpooled.copiedBuffer(data, off, len), tcp.voidPromise());
+      return;
+    }
+    channel.write(new DatagramPacket(channel.alloc().directBuffer(len).writeBytes(data, off, len), remote),
+        channel.voidPromise());
+    flushSoon();
   }
 
   /**

@@ -66,6 +66,7 @@ public final class PeerSession {
   private boolean dtlsStarted;
   private DtlsRole dtlsRole;
   private final ArrayDeque<PeerOutput> outputs = new ArrayDeque<>();
+  private DatagramSink mediaSink;
   private final Map<String, AnswerBuilder.Accepted> accepted = new LinkedHashMap<>();
   private final Map<String, RemoteSection> remoteSections = new LinkedHashMap<>();
   private final Map<String, SendSection.Repair> repairs = new java.util.HashMap<>();
@@ -350,6 +351,14 @@ public final class PeerSession {
    */
   public void setWakeup(Runnable wakeup) {
     this.wakeup = wakeup;
+  }
+
+  /**
+   * Sends encrypted media through {@code sink} as it is protected, on the caller's thread, rather than queuing a
+   * {@link PeerOutput.Transmit} copy for {@link #poll()}; handshakes and checks still come out as outputs.
+   */
+  public void setMediaSink(DatagramSink sink) {
+    this.mediaSink = sink;
   }
 
   /** Picks up what an asynchronous DTLS handshake produced (call on the session's loop after a wakeup). */
@@ -672,8 +681,7 @@ public final class PeerSession {
       return false;
     }
     try {
-      int n = srtp.outbound().protectRtp(packet, off, len);
-      outputs.add(new PeerOutput.Transmit(ice.selectedLocal(), to, Arrays.copyOfRange(packet, off, off + n)));
+      transmitMedia(to, packet, off, srtp.outbound().protectRtp(packet, off, len));
       return true;
     } catch (SrtpException e) {
       return false;
@@ -690,11 +698,18 @@ public final class PeerSession {
       return false;
     }
     try {
-      int n = srtp.outbound().protectRtcp(packet, off, len);
-      outputs.add(new PeerOutput.Transmit(ice.selectedLocal(), to, Arrays.copyOfRange(packet, off, off + n)));
+      transmitMedia(to, packet, off, srtp.outbound().protectRtcp(packet, off, len));
       return true;
     } catch (SrtpException e) {
       return false;
+    }
+  }
+
+  private void transmitMedia(InetSocketAddress to, byte[] packet, int off, int len) {
+    if (mediaSink != null) {
+      mediaSink.send(ice.selectedLocal(), to, packet, off, len);
+    } else {
+      outputs.add(new PeerOutput.Transmit(ice.selectedLocal(), to, Arrays.copyOfRange(packet, off, off + len)));
     }
   }
 
@@ -737,6 +752,11 @@ public final class PeerSession {
 
   public PeerOutput poll() {
     return outputs.poll();
+  }
+
+  /** Whether {@link #poll()} has something. */
+  public boolean hasOutput() {
+    return !outputs.isEmpty();
   }
 
   /**

@@ -77,8 +77,8 @@ class DtlsEndpointTest {
 
     assertThat(ss.connected).isNotNull();
     assertThat(cs.connected).isNotNull();
-    assertThat(ss.connected.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
-    assertThat(cs.connected.keyingMaterial()).isEqualTo(ss.connected.keyingMaterial()).hasSize(56);
+    assertThat(ss.connected.profile()).isEqualTo(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+    assertThat(cs.connected.keyingMaterial()).isEqualTo(ss.connected.keyingMaterial()).hasSize(60);
     assertThat(ss.connected.remoteFingerprint()).isEqualTo(CLIENT_CERT.fingerprint());
     assertThat(cs.connected.remoteFingerprint()).isEqualTo(SERVER_CERT.fingerprint());
 
