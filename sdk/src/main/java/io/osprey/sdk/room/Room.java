@@ -20,7 +20,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -94,7 +93,6 @@ public final class Room implements AutoCloseable {
   private final OutgoingData outgoing = new OutgoingData();
   private final RoomOptions options;
   private final RoomListener listener;
-  private final HttpClient http;
   private final EventLoop loop;
   private final CompletableFuture<Room> joined = new CompletableFuture<>();
   private final Roster roster;
@@ -121,7 +119,6 @@ public final class Room implements AutoCloseable {
     this.token = token;
     this.options = options;
     this.listener = listener;
-    this.http = RtcLoops.http();
     EventLoopGroup group = options.loops() != null ? options.loops() : RtcLoops.shared();
     this.loop = group.next();
     this.roster = new Roster(this, listener, sid -> tracks().trackGone(sid));
@@ -302,7 +299,7 @@ public final class Room implements AutoCloseable {
           + " s: " + stage), true);
     }, options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     int generation = ++signals; // what a connection given up on still says is not heard
-    SignalClient client = SignalClient.open(http, uri, token, options.connectTimeout(), new SignalClient.Handler() {
+    SignalClient client = SignalClient.open(uri, token, options.connectTimeout(), new SignalClient.Handler() {
       @Override
       public void onResponse(SignalResponse response) {
         if (generation == signals) {
@@ -338,7 +335,7 @@ public final class Room implements AutoCloseable {
   /** Whether opening the signal connection failed before any server answered (no TCP connection). */
   private static boolean unreachable(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
+      if (t instanceof java.net.ConnectException // Netty's connect timeout is one too
           || t instanceof java.nio.channels.UnresolvedAddressException || t instanceof UnknownHostException) {
         return true;
       }
@@ -360,10 +357,9 @@ public final class Room implements AutoCloseable {
   private String describe(Throwable error) {
     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
         ? error.getCause() : error;
-    if (cause instanceof java.net.http.WebSocketHandshakeException h) {
-      int status = h.getResponse().statusCode();
-      Object body = h.getResponse().body();
-      String detail = body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(body);
+    if (cause instanceof SignalClient.RefusedException h) {
+      int status = h.status();
+      String detail = h.body();
       return switch (status) {
         case 401 -> "the server refused the token (401): " + detail.trim();
         case 404 -> "the server has no /rtc/v1 endpoint (404)";

@@ -7,14 +7,13 @@ import io.osprey.transport.io.NativeTransport;
 
 /**
  * The process-wide defaults rooms share: one event loop group (daemon threads, one per core at
- * most two), one HTTP client and one DTLS certificate, made on first use. A room's signalling, peer connection and
+ * most two), and one DTLS certificate, made on first use. A room's signalling (its WebSocket), peer connection and
  * media pacing all run on one loop of the group.
  */
 public final class RtcLoops {
   static final NativeTransport TRANSPORT = NativeTransport.detect();
   private static volatile EventLoopGroup shared;
   private static volatile DtlsCertificate certificate;
-  private static volatile java.net.http.HttpClient http;
 
   private RtcLoops() {}
 
@@ -37,19 +36,6 @@ public final class RtcLoops {
     return g;
   }
 
-  /** One HTTP client (and so one selector thread) for every room's signal WebSocket. */
-  static java.net.http.HttpClient http() {
-    java.net.http.HttpClient h = http;
-    if (h == null) {
-      synchronized (RtcLoops.class) {
-        h = http;
-        if (h == null) {
-          http = h = java.net.http.HttpClient.newHttpClient();
-        }
-      }
-    }
-    return h;
-  }
 
   static DtlsCertificate certificate() {
     DtlsCertificate c = certificate;

@@ -45,6 +45,12 @@ public record NativeTransport(boolean epoll) {
         : io.netty.channel.socket.nio.NioServerSocketChannel.class;
   }
 
+  /** The TCP client channel of this transport (a client's signal WebSocket). */
+  public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
+    return epoll ? io.netty.channel.epoll.EpollSocketChannel.class
+        : io.netty.channel.socket.nio.NioSocketChannel.class;
+  }
+
   /** Applies the transport's UDP options to a bootstrap. */
   void configure(Bootstrap b) {
     if (epoll) {
