@@ -180,6 +180,11 @@ class RoomServiceClientTest {
     };
     var aliceListener = new io.osprey.sdk.room.RoomListener() {
       @Override
+      public void onParticipantConnected(io.osprey.sdk.room.RemoteParticipant p) {
+        aliceSaw.add("joined " + p.identity());
+      }
+
+      @Override
       public void onParticipantDisconnected(io.osprey.sdk.room.RemoteParticipant p) {
         aliceSaw.add("left " + p.identity());
       }
@@ -233,6 +238,8 @@ class RoomServiceClientTest {
         waitFor(() -> bobSaw.contains("data to bob server") && bobSaw.contains("room room-meta"),
             "bob gets the data and the room metadata: " + bobSaw);
 
+        // a subscriber's arrival reaches the others with the room's next batch of updates (within a second)
+        waitFor(() -> aliceSaw.contains("joined bob"), "alice sees bob arrive: " + aliceSaw);
         client.removeParticipant("live", "bob");
         waitFor(() -> bobSaw.contains("disconnected PARTICIPANT_REMOVED") && aliceSaw.contains("left bob"),
             "bob removed, alice sees him go: bob " + bobSaw + ", alice " + aliceSaw);

@@ -31,6 +31,12 @@ public final class Room {
   private boolean everJoined;
   private boolean closed;
   private int versionTicks;
+  /**
+   * Updates about participants that publish nothing (their joining, their connection coming up),
+   * held for {@link #flushUpdates()} rather than sent to everyone at once, as livekit-server batches
+   * them: N subscribers joining would otherwise cost N squared messages. Latest info per sid.
+   */
+  private final Map<String, ParticipantInfo> heldUpdates = new LinkedHashMap<>();
 
   Room(LivekitModels.Room initial, Executor loop, RoomEvents events, java.time.InstantSource clock) {
     this.state = initial.toBuilder();
@@ -95,7 +101,7 @@ public final class Room {
     lastLeftAt = null;
     publish();
     events.participantJoined(snapshot, p.info());
-    broadcastParticipant(p.info(), p.sid());
+    announce(p.info(), false);
   }
 
   /** Removes a participant (it left, or was removed), telling the others. */
@@ -110,7 +116,7 @@ public final class Room {
     publish();
     ParticipantInfo gone = p.info().toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build();
     events.participantLeft(snapshot, gone);
-    broadcastParticipant(gone, p.sid());
+    announce(gone, true);
     return Optional.of(p);
   }
 
@@ -135,11 +141,21 @@ public final class Room {
     broadcastParticipant(info, p.sid());
   }
 
-  /** A participant's info changed (state, metadata, a track's mute): the others are told. */
+  /** A participant's info changed (metadata, name, attributes, a track's mute): the others are told now. */
   public void participantChanged(Participant p, java.util.function.Consumer<ParticipantInfo.Builder> change) {
     ParticipantInfo info = p.update(change);
     publish();
-    broadcastParticipant(info, p.sid());
+    announce(info, true);
+  }
+
+  /**
+   * A participant's connection state changed (its media came up): the others are told now if it
+   * publishes, with the next {@link #flushUpdates()} if not.
+   */
+  public void participantStateChanged(Participant p, ParticipantInfo.State state) {
+    ParticipantInfo info = p.update(b -> b.setState(state));
+    publish();
+    announce(info, false);
   }
 
   /** A participant's connection was lost without a goodbye (webhook participant_connection_aborted). */
@@ -183,13 +199,54 @@ public final class Room {
     }
   }
 
-  /** Tells the others about a participant's new state (hidden participants are not announced). */
+  /** Tells the others about a participant's new state now (hidden participants are not announced). */
   public void broadcastParticipant(ParticipantInfo info, String exceptSid) {
+    announce(info, true);
+  }
+
+  /**
+   * Tells the others (not the participant itself) about {@code info}: now if {@code immediate} or the
+   * participant publishes, else with the next {@link #flushUpdates()}. What is sent now replaces what was held.
+   */
+  private void announce(ParticipantInfo info, boolean immediate) {
     if (info.getPermission().getHidden()) {
       return;
     }
-    broadcast(SignalResponse.newBuilder().setUpdate(ParticipantUpdate.newBuilder().addParticipants(info)).build(),
-        exceptSid);
+    if (immediate || info.getIsPublisher()) {
+      heldUpdates.remove(info.getSid());
+      broadcast(SignalResponse.newBuilder().setUpdate(ParticipantUpdate.newBuilder().addParticipants(info)).build(),
+          info.getSid());
+    } else {
+      heldUpdates.put(info.getSid(), info);
+    }
+  }
+
+  /**
+   * Sends the held updates in one ParticipantUpdate to everyone (each without its own info); the
+   * room manager calls this every second. Returns how many participants' updates went out.
+   */
+  public int flushUpdates() {
+    if (heldUpdates.isEmpty()) {
+      return 0;
+    }
+    int count = heldUpdates.size();
+    SignalResponse all = SignalResponse.newBuilder()
+        .setUpdate(ParticipantUpdate.newBuilder().addAllParticipants(heldUpdates.values())).build();
+    for (Participant p : participants.values()) {
+      if (!heldUpdates.containsKey(p.sid())) {
+        p.session().send(all);
+      } else if (count > 1) {
+        ParticipantUpdate.Builder others = ParticipantUpdate.newBuilder();
+        heldUpdates.forEach((sid, info) -> {
+          if (!sid.equals(p.sid())) {
+            others.addParticipants(info);
+          }
+        });
+        p.session().send(SignalResponse.newBuilder().setUpdate(others).build());
+      }
+    }
+    heldUpdates.clear();
+    return count;
   }
 
   /** Whether the room's timeouts say it should close at {@code now}. */
@@ -215,6 +272,7 @@ public final class Room {
       return;
     }
     closed = true;
+    heldUpdates.clear(); // nobody is left to tell
     List<Participant> all = new ArrayList<>(participants.values());
     participants.clear();
     for (Participant p : all) {

@@ -118,11 +118,12 @@ public final class RoomManager {
     return CompletableFuture.supplyAsync(() -> work.apply(room), room.loop());
   }
 
-  /** Closes rooms whose empty or departure timeout has passed. */
+  /** Sends each room's held participant updates and closes rooms whose empty or departure timeout has passed. */
   public void sweep() {
     Instant now = clock.instant();
     for (Room room : rooms.values()) {
       room.loop().execute(() -> {
+        room.flushUpdates();
         if (room.expired(now) && rooms.remove(room.name(), room)) {
           room.close(DisconnectReason.ROOM_CLOSED);
         }

@@ -463,7 +463,7 @@ public final class RtcParticipant implements ParticipantSession {
 
   private void active() {
     if (model.info().getState() != ParticipantInfo.State.ACTIVE) {
-      room.participantChanged(model, b -> b.setState(ParticipantInfo.State.ACTIVE));
+      room.participantStateChanged(model, ParticipantInfo.State.ACTIVE);
     }
   }
 

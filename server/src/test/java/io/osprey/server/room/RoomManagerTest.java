@@ -102,6 +102,7 @@ class RoomManagerTest {
     r.join(participant("bob", new FakeSession()));
     assertThat(first.closedWith).isEqualTo(DisconnectReason.DUPLICATE_IDENTITY);
     assertThat(r.participants()).extracting(Participant::identity).containsExactlyInAnyOrder("bob", "carol");
+    rooms.sweep(); // subscribers' joins go out with the next sweep
     assertThat(watcher.sent).isNotEmpty();
     assertThat(watcher.sent.get(watcher.sent.size() - 1).getUpdate().getParticipants(0).getIdentity()).isEqualTo("bob");
   }
@@ -136,6 +137,44 @@ class RoomManagerTest {
   }
 
   @Test
+  void subscribersJoinsGoOutTogetherWithTheNextSweepWhatPublishersDoGoesOutAtOnce() throws Exception {
+    Room r = room("batch");
+    FakeSession alice = new FakeSession();
+    FakeSession bob = new FakeSession();
+    r.join(participant("alice", alice));
+    r.join(participant("bob", bob));
+    r.join(participant("carol", new FakeSession()));
+    assertThat(alice.sent).isEmpty(); // nobody hears of subscribers joining one by one
+    rooms.sweep();
+    assertThat(alice.sent).hasSize(1);
+    assertThat(alice.sent.get(0).getUpdate().getParticipantsList()).extracting(ParticipantInfo::getIdentity)
+        .containsExactly("bob", "carol"); // one message, without alice's own info
+    assertThat(bob.sent.get(0).getUpdate().getParticipantsList()).extracting(ParticipantInfo::getIdentity)
+        .containsExactly("alice", "carol");
+    rooms.sweep();
+    assertThat(alice.sent).hasSize(1); // nothing held, nothing sent
+
+    Participant dave = participant("dave", new FakeSession());
+    r.join(dave);
+    r.trackPublished(dave, LivekitModels.TrackInfo.newBuilder().setSid("TR_1").build());
+    assertThat(alice.sent).hasSize(2); // a publisher's news go out at once, and replace its held join
+    assertThat(alice.sent.get(1).getUpdate().getParticipants(0).getIsPublisher()).isTrue();
+    rooms.sweep();
+    assertThat(alice.sent).hasSize(2);
+
+    r.join(participant("erin", new FakeSession()));
+    r.leave("erin", now);
+    assertThat(alice.sent).hasSize(3); // leaving is told at once
+    assertThat(alice.sent.get(2).getUpdate().getParticipants(0).getState()).isEqualTo(ParticipantInfo.State.DISCONNECTED);
+    rooms.sweep();
+    assertThat(alice.sent).hasSize(3); // the held join is not sent after the leave
+
+    r.participantChanged(r.participant("bob").orElseThrow(), b -> b.setMetadata("hi"));
+    assertThat(alice.sent).hasSize(4); // metadata goes out at once
+    assertThat(alice.sent.get(3).getUpdate().getParticipants(0).getMetadata()).isEqualTo("hi");
+  }
+
+  @Test
   void hiddenParticipantsAreNotCountedOrAnnounced() throws Exception {
     Room r = room("hide");
     FakeSession watcher = new FakeSession();
@@ -143,6 +182,7 @@ class RoomManagerTest {
     r.join(new Participant(ParticipantInfo.newBuilder().setIdentity("h").setSid("PA_h")
         .setPermission(LivekitModels.ParticipantPermission.newBuilder().setHidden(true)).build(), new FakeSession()));
     assertThat(r.snapshot().getNumParticipants()).isEqualTo(1);
+    rooms.sweep();
     assertThat(watcher.sent).isEmpty();
     assertThat(Set.copyOf(r.participants().stream().map(Participant::identity).toList())).containsExactlyInAnyOrder("w", "h");
   }
