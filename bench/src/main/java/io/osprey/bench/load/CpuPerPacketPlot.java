@@ -107,7 +107,8 @@ public final class CpuPerPacketPlot {
     Map<String, List<Point>> out = new TreeMap<>();
     for (String l : lines.subList(1, lines.size())) {
       List<String> c = splitCsv(l);
-      if (!c.get(0).contains("ForwardFloorBenchmark") || c.size() <= Math.max(score, fan)) {
+      // rows named benchmark:metric are a profiler's secondary results (-prof gc), not times
+      if (!c.get(0).contains("ForwardFloorBenchmark") || c.get(0).contains(":") || c.size() <= Math.max(score, fan)) {
         continue;
       }
       double us = Double.parseDouble(c.get(score)) / (c.get(unit).startsWith("ns") ? 1000.0 : 1.0);
