@@ -144,6 +144,41 @@ class PeerSessionTest {
   }
 
   /**
+   * With a media sink (the server's UDP mux), protected media goes straight to it, from the
+   * caller's buffer, and nothing is queued for {@link PeerSession#poll()}; the peer decrypts it as
+   * it would a queued copy.
+   */
+  @Test
+  void mediaGoesThroughTheSinkWhenOneIsSetAndNothingIsQueued() throws Exception {
+    Node server = new Node(new PeerSession(new PeerSession.Config(DtlsCertificate.generate(), List.of(SERVER), false)),
+        SERVER);
+    Node client = new Node(new PeerSession(new PeerSession.Config(DtlsCertificate.generate(), List.of(CLIENT), false,
+        true)), CLIENT);
+    client.session.handleAnswer(server.session.handleOffer(client.session.createOffer(true, true), 0));
+    VirtualTimeDriver d = new VirtualTimeDriver(new NetSim(3, LinkConditions.perfect().withDelay(5 * MS, 0)), 0)
+        .add(server).add(client);
+    assertThat(d.runUntil(() -> server.connected && client.connected, 30_000 * MS)).isTrue();
+
+    List<InetSocketAddress> locals = new ArrayList<>();
+    server.session.setMediaSink((local, remote, data, off, len) -> {
+      locals.add(local);
+      server.out.add(new Datagram(local == null ? SERVER : local, remote, java.util.Arrays.copyOfRange(data, off, off + len)));
+    });
+    long ssrc = server.session.ssrc("0");
+    for (int i = 0; i < 20; i++) {
+      byte[] packet = rtp(ssrc, i, 800);
+      assertThat(server.session.sendRtp(packet, 0, 812)).isTrue();
+      assertThat(server.session.hasOutput()).as("no queued copy").isFalse();
+      d.advance(20 * MS);
+    }
+    d.advance(100 * MS);
+    assertThat(locals).hasSize(20);
+    assertThat(client.rtp).hasSize(20);
+    assertThat(client.rtp.get(7)).hasSize(812);
+    assertThat(client.rtp.get(7)[12]).isEqualTo((byte) 7);
+  }
+
+  /**
    * A resume (LiveKit's reconnect after the signal connection dropped): the path dies long enough
    * for the server to see ICE disconnected, comes back, and an ICE restart offered by the client
    * recovers the same connection: new credentials both ways, DTLS and SCTP kept, media and data
