@@ -126,7 +126,7 @@ public final class Room {
     ParticipantInfo info = p.update(b -> { });
     publish();
     events.trackPublished(snapshot, info, track);
-    broadcastParticipant(info, p.sid());
+    announce(info, true);
   }
 
   /** A participant's track is gone: the others are told, webhooks get track_unpublished. */
@@ -138,7 +138,7 @@ public final class Room {
     ParticipantInfo info = p.update(b -> { });
     publish();
     events.trackUnpublished(snapshot, info, track);
-    broadcastParticipant(info, p.sid());
+    announce(info, true);
   }
 
   /** A participant's info changed (metadata, name, attributes, a track's mute): the others are told now. */
@@ -199,8 +199,8 @@ public final class Room {
     }
   }
 
-  /** Tells the others about a participant's new state now (hidden participants are not announced). */
-  public void broadcastParticipant(ParticipantInfo info, String exceptSid) {
+  /** Tells the others (not the participant itself) about its new state now (hidden participants are not announced). */
+  public void broadcastParticipant(ParticipantInfo info) {
     announce(info, true);
   }
 

@@ -225,7 +225,7 @@ public final class RoomService implements TwirpService {
           p.tracks().put(muted.getSid(), muted);
           p.session().send(SignalResponse.newBuilder()
               .setMute(MuteTrackRequest.newBuilder().setSid(muted.getSid()).setMuted(r.getMuted())).build());
-          room.broadcastParticipant(p.update(b -> {}), p.sid());
+          room.broadcastParticipant(p.update(b -> {}));
           return MuteRoomTrackResponse.newBuilder().setTrack(muted).build();
         });
   }
@@ -259,7 +259,7 @@ public final class RoomService implements TwirpService {
           });
           p.session().send(SignalResponse.newBuilder().setUpdate(
               io.osprey.protocol.livekit.LivekitRtc.ParticipantUpdate.newBuilder().addParticipants(info)).build());
-          room.broadcastParticipant(info, p.sid());
+          room.broadcastParticipant(info);
           return info;
         });
   }
